@@ -1,0 +1,31 @@
+"""The cache interface every implementation satisfies, and how cache keys are built."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Protocol
+
+__all__ = ["Cache", "cache_key"]
+
+
+class Cache(Protocol):
+    """Bytes by key with a time to live. Implementations: `MemoryCache`, `RedisCache`."""
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def get_many(self, keys: list[str]) -> list[bytes | None]: ...
+
+    async def set(self, key: str, value: bytes, *, ttl_s: float) -> None: ...
+
+    async def delete(self, *keys: str) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise when the cache cannot be reached."""
+
+    async def aclose(self) -> None: ...
+
+
+def cache_key(namespace: str, *parts: str) -> str:
+    """``namespace:<digest>``: parts (which may hold user input or secrets) never appear in clear."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return f"{namespace}:{digest}"

@@ -1,0 +1,136 @@
+"""Settings, read once at start-up from ``RECGATE_*`` environment variables and a TOML file.
+
+`Settings.from_environ()` is the only place that reads the environment; `create_app` receives
+the result. The optional TOML file (``RECGATE_CONFIG``) names the configured source instances:
+
+    [sources.gc-emea]                 # the instance id
+    kind = "genesys_cloud"
+    base_url = "https://api.mypurecloud.ie"
+    [sources.gc-emea.credentials]     # "$NAME" values are read from the environment
+    client_id = "$GC_EMEA_CLIENT_ID"
+    client_secret = "$GC_EMEA_CLIENT_SECRET"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from starlette.config import Config
+from starlette.datastructures import Secret
+
+from gateway.models import SourceKind
+
+__all__ = ["ConfigError", "Settings", "SourceConfig", "load_sources"]
+
+LOCAL_SOURCE_ID = "local"
+
+
+class ConfigError(ValueError):
+    """The configuration is unusable; raised at start-up, never at request time."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceConfig:
+    """One upstream source instance: two Genesys Cloud orgs are two of these."""
+
+    instance: str
+    kind: SourceKind
+    base_url: str
+    credentials: Mapping[str, Secret] = dataclasses.field(default_factory=dict)
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything the gateway needs to start; see README's configuration table."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path(".recgate")
+    store_url: str | None = None
+    redis_url: str | None = None
+    cache_max_entries: int = 10_000
+    cursor_secret: Secret = dataclasses.field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
+    cursor_ttl_s: int = 24 * 3600
+    media_root: Path | None = None
+    sources: tuple[SourceConfig, ...] = ()
+    log_level: str = "info"
+
+    @property
+    def database_url(self) -> str:
+        """The store's SQLAlchemy URL: PostgreSQL when configured, else SQLite in the data dir."""
+        url = self.store_url or f"sqlite:///{self.data_dir / 'recgate.db'}"
+        for prefix, driver in (("postgresql://", "postgresql+asyncpg://"), ("postgres://", "postgresql+asyncpg://"),
+                               ("sqlite://", "sqlite+aiosqlite://")):
+            if url.startswith(prefix):
+                return driver + url.removeprefix(prefix)
+        if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+            return url
+        raise ConfigError(f"RECGATE_STORE_URL must be a sqlite:// or postgresql:// URL, not {url.split(':')[0]}://")
+
+    @property
+    def object_root(self) -> Path:
+        """Where the embedded object storage keeps awsS3 media (one folder per bucket)."""
+        return self.media_root or self.data_dir / "objects"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        config = Config(environ=environ, env_prefix="RECGATE_")
+        sources_file = config("CONFIG", default=None)
+        cursor_secret = config("CURSOR_SECRET", cast=Secret, default=None)
+        media_root = config("MEDIA_ROOT", default=None)
+        return cls(
+            host=config("HOST", default=cls.host),
+            port=config("PORT", cast=int, default=cls.port),
+            data_dir=Path(config("DATA_DIR", default=str(cls.data_dir))),
+            store_url=config("STORE_URL", default=None),
+            redis_url=config("REDIS_URL", default=None),
+            cache_max_entries=config("CACHE_MAX_ENTRIES", cast=int, default=cls.cache_max_entries),
+            cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
+            media_root=Path(media_root) if media_root else None,
+            sources=load_sources(Path(sources_file), environ) if sources_file else (),
+            log_level=config("LOG_LEVEL", default=cls.log_level),
+            **({"cursor_secret": cursor_secret} if cursor_secret else {}),
+        )
+
+
+def _credential(instance: str, name: str, value: Any, environ: Mapping[str, str]) -> Secret:
+    if not isinstance(value, str):
+        raise ConfigError(f"source {instance!r}: credential {name!r} must be a string")
+    if value.startswith("$"):
+        variable = value[1:]
+        if variable not in environ:
+            raise ConfigError(f"source {instance!r}: credential {name!r} refers to unset variable {variable}")
+        return Secret(environ[variable])
+    return Secret(value)
+
+
+def load_sources(path: Path, environ: Mapping[str, str]) -> tuple[SourceConfig, ...]:
+    """Parse the ``[sources.*]`` tables of a TOML file into `SourceConfig`s."""
+    try:
+        document = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read source config {path}: {exc}") from exc
+    kinds = {kind.value: kind for kind in SourceKind if kind is not SourceKind.LOCAL}
+    result = []
+    for instance, table in document.get("sources", {}).items():
+        if instance == LOCAL_SOURCE_ID:
+            raise ConfigError(f"source id {LOCAL_SOURCE_ID!r} is reserved for the local store")
+        kind = kinds.get(table.get("kind", ""))
+        if kind is None:
+            raise ConfigError(f"source {instance!r}: kind must be one of {sorted(kinds)}")
+        if not isinstance(table.get("base_url"), str):
+            raise ConfigError(f"source {instance!r}: base_url is required")
+        credentials = {
+            name: _credential(instance, name, value, environ) for name, value in table.get("credentials", {}).items()
+        }
+        options = {k: v for k, v in table.items() if k not in ("kind", "base_url", "credentials")}
+        result.append(SourceConfig(instance, kind, table["base_url"].rstrip("/"), credentials, options))
+    return tuple(result)

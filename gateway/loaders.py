@@ -1,0 +1,47 @@
+"""Per-request dataloaders: one per (source instance, entity), created on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from gateway.models import Recording, User
+from gateway.sources.base import Source
+
+__all__ = ["Loaders"]
+
+MAX_BATCH = 100
+
+
+class Loaders:
+    """Batches and deduplicates by-id lookups within one GraphQL request."""
+
+    def __init__(self, sources: Mapping[str, Source]) -> None:
+        self._sources = sources
+        self._loaders: dict[tuple[str, str], DataLoader[str, Any]] = {}
+
+    def _loader(self, entity: str, source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[Any]]]) -> Any:
+        key = (entity, source)
+        if key not in self._loaders:
+
+            async def batch(ids: list[str]) -> list[Any]:
+                return list(await fetch(ids))
+
+            self._loaders[key] = DataLoader(batch, max_batch_size=MAX_BATCH)
+        return self._loaders[key]
+
+    def recordings(self, source: str) -> DataLoader[str, Recording | None]:
+        loader: DataLoader[str, Recording | None] = self._loader(
+            "recording", source, self._sources[source].get_recordings
+        )
+        return loader
+
+    def users(self, source: str) -> DataLoader[str, User | None]:
+        loader: DataLoader[str, User | None] = self._loader("user", source, self._sources[source].get_users)
+        return loader
+
+    def prime_recording(self, recording: Recording) -> None:
+        """Make a recording already fetched by a search available to `node` lookups in this request."""
+        self.recordings(recording.source).prime(recording.source_id, recording)

@@ -1,0 +1,127 @@
+"""The local store as a source: recordings ingested straight into the gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gateway.errors import InvalidCursor, NotFound
+from gateway.models import Recording, SourceKind, User
+from gateway.sources.base import (
+    Capability,
+    DeleteOutcome,
+    HealthStatus,
+    MediaDeletionError,
+    Page,
+    RecordingSearch,
+    SortField,
+    Source,
+    SourceHealth,
+)
+from gateway.sources.engage_model import to_recording
+from gateway.store import Keyset, MediaRemover, RecordingQuery, RecordingStore, SortKey, StoredUser
+from gateway.store.engage import parse_time
+
+__all__ = ["LocalSource"]
+
+_SORT_KEYS = {SortField.START_TIME: SortKey.START_TIME, SortField.DURATION: SortKey.DURATION}
+
+
+def _user(stored: StoredUser, source: str) -> User:
+    name = " ".join(part for part in (stored.first_name, stored.last_name) if part) or stored.user_name
+    email = stored.user_name if "@" in stored.user_name else None
+    return User(source, stored.user_name, name=name, email=email, username=stored.user_name,
+                first_name=stored.first_name, last_name=stored.last_name, state="active")
+
+
+class LocalSource(Source):
+    kind = SourceKind.LOCAL
+    capabilities = frozenset({
+        Capability.SEARCH, Capability.USERS, Capability.INGEST, Capability.DELETE, Capability.TOTAL_COUNT,
+        Capability.FILTER_TIME_RANGE, Capability.FILTER_CALLER_NUMBER, Capability.FILTER_DIALED_NUMBER,
+        Capability.FILTER_PARTICIPANT, Capability.FILTER_USER_DATA, Capability.FILTER_REGION,
+        Capability.SORT_DURATION,
+    })
+
+    def __init__(self, instance: str, store: RecordingStore, remover: MediaRemover) -> None:
+        self.instance = instance
+        self.store = store
+        self.remover = remover
+
+    @staticmethod
+    def _query(search: RecordingSearch) -> RecordingQuery:
+        f = search.filter
+        terms = (f.participant or "").split()
+        return RecordingQuery(
+            caller=f.caller_number,
+            dialed=f.dialed_number,
+            started_after=f.started_after,
+            started_before=f.started_before,
+            user_terms=tuple(t for t in terms if t != "AND"),
+            user_all_terms="AND" in terms,
+            user_data_terms=tuple((f.user_data or "").split()),
+            region=f.region,
+        )
+
+    async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
+        sort = _SORT_KEYS[search.sort]
+        after = None
+        if position is not None:
+            try:
+                value = parse_time(position[0]) if sort is SortKey.START_TIME else int(position[0])
+                after = Keyset(value, str(position[1]))
+            except (ValueError, TypeError, IndexError, KeyError) as exc:
+                raise InvalidCursor(f"the cursor's position in {self.instance} is invalid") from exc
+        documents = await self.store.search(
+            self._query(search), limit=limit + 1, after=after, sort=sort, descending=search.descending
+        )
+        items = [to_recording(d, self.instance) for d in documents[:limit]]
+        return Page(items, self.position_after(items[-1], search) if len(documents) > limit else None)
+
+    def position_after(self, recording: Recording, search: RecordingSearch) -> Any:
+        if search.sort is SortField.DURATION:
+            return [recording.duration_ms, recording.source_id]
+        assert recording.start_time is not None
+        return [recording.start_time.isoformat(), recording.source_id]
+
+    async def count_recordings(self, search: RecordingSearch) -> int:
+        return await self.store.count(self._query(search))
+
+    async def get_recordings(self, ids: Sequence[str]) -> Sequence[Recording | None]:
+        documents = await self.store.get_many(ids)
+        return [to_recording(d, self.instance) if d else None for d in documents]
+
+    async def get_users(self, ids: Sequence[str]) -> Sequence[User | None]:
+        found = {u.user_name: _user(u, self.instance) for u in await self.store.users(user_names=ids, limit=len(ids))}
+        return [found.get(user_id) for user_id in ids]
+
+    async def search_users(self, text: str | None, position: Any | None, limit: int) -> Page[User]:
+        stored = await self.store.users(search=text, limit=limit + 1, after=position)
+        users = [_user(u, self.instance) for u in stored[:limit]]
+        return Page(users, stored[limit - 1].user_name if len(stored) > limit else None)
+
+    async def ingest_recording(self, document: dict[str, Any]) -> tuple[Recording, bool]:
+        result = await self.store.ingest(document)
+        return to_recording(result.document, self.instance), result.created
+
+    async def delete_recording(self, recording_id: str, *, with_media: bool) -> DeleteOutcome:
+        (document,) = await self.store.get_many([recording_id])
+        if document is None:
+            raise NotFound(f"recording {recording_id} not found in {self.instance}")
+        failures = await self.remover.remove_all(document["mediaFiles"]) if with_media else []
+        await self.store.remove(recording_id)
+        return DeleteOutcome(
+            recording_id,
+            media_deleted=with_media,
+            failed_media=tuple(
+                MediaDeletionError(f.file_id, f.media_id, f.descriptor["storage"], f.descriptor["path"], f.message)
+                for f in failures
+            ),
+        )
+
+    async def health(self) -> SourceHealth:
+        try:
+            await self.store.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure means the store is down
+            return SourceHealth(HealthStatus.DOWN, type(exc).__name__)
+        return SourceHealth(HealthStatus.UP)

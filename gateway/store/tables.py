@@ -1,0 +1,59 @@
+"""The local store's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+A recording is kept whole as its Engage JSON document; the other columns and tables exist
+only so searches run in SQL: one row per contact for name searches, one per event data value
+for ``userData`` searches. Times are naive UTC.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = ["contacts", "metadata", "recordings", "schema_migrations", "user_data"]
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+recordings = sa.Table(
+    "recordings",
+    metadata,
+    sa.Column("id", sa.String(255), primary_key=True),
+    sa.Column("region", sa.String(255), nullable=False),
+    sa.Column("caller_number", sa.String(255), nullable=False),
+    sa.Column("dialed_number", sa.String(255), nullable=False),
+    sa.Column("start_time", sa.DateTime, nullable=False),
+    sa.Column("stop_time", sa.DateTime, nullable=False),
+    sa.Column("duration_ms", sa.BigInteger, nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_recordings_start", "start_time", "id"),
+    sa.Index("ix_recordings_duration", "duration_ms", "id"),
+    sa.Index("ix_recordings_region_start", "region", "start_time"),
+)
+
+contacts = sa.Table(
+    "recording_contacts",
+    metadata,
+    sa.Column("recording_id", sa.String(255), nullable=False, index=True),
+    sa.Column("contact_type", sa.String(20), nullable=False),
+    sa.Column("phone_number", sa.String(255), nullable=False),
+    sa.Column("user_name", sa.String(255)),
+    sa.Column("first_name", sa.String(255)),
+    sa.Column("last_name", sa.String(255)),
+    sa.Index("ix_contacts_user_name", "user_name"),
+)
+
+user_data = sa.Table(
+    "recording_user_data",
+    metadata,
+    sa.Column("recording_id", sa.String(255), nullable=False, index=True),
+    sa.Column("value", sa.Text, nullable=False),
+)

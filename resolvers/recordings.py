@@ -1,0 +1,287 @@
+"""Recordings: the unified type, its parts, and the cross-source query."""
+
+import enum
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gateway import models
+from gateway.cursors import query_digest
+from gateway.errors import NotFound
+from gateway.ids import GlobalId
+from gateway.search import search_recordings
+from gateway.sources import base
+from gateway.sources.base import Capability, RecordingSearch, SortField
+from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
+from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState
+from resolvers.sources import Source
+from resolvers.users import User, load_user
+
+__all__ = ["Recording", "RecordingConnection", "RecordingQuery", "load_recording"]
+
+
+@strawberry.type(description="Someone on a recorded call: an external party or a user (agent).")
+class Contact:
+    type: ContactType  # type: ignore[valid-type]
+    phone_number: str | None
+    user_name: str | None
+    first_name: str | None
+    last_name: str | None
+    display_name: str | None
+    email: str | None
+    _user: strawberry.Private[models.UserRef | None]
+
+    @classmethod
+    def from_domain(cls, contact: models.Contact) -> "Contact":
+        return cls(type=contact.type, phone_number=contact.phone_number, user_name=contact.user_name,
+                   first_name=contact.first_name, last_name=contact.last_name, display_name=contact.display_name,
+                   email=contact.email, _user=contact.user)
+
+    @strawberry.field(description="The user behind a USER contact, when its source knows them.")
+    async def user(self, info: Info) -> User | None:
+        if self._user is None:
+            return None
+        return await load_user(info, GlobalId(self._user.source, "User", self._user.source_id))
+
+
+@strawberry.type
+class Participant:
+    contact: Contact
+    joined_at: datetime | None
+    left_at: datetime | None
+
+
+@strawberry.type(description="A contact joining or leaving the recorded call.")
+class RecordingEvent:
+    occurred_at: datetime
+    type: ParticipantEventType  # type: ignore[valid-type]
+    contact: Contact
+    data: JSON
+
+
+@strawberry.type
+class MediaMask:
+    time: datetime
+    type: str
+
+
+@strawberry.type(description="One media file of a recording (a call may have several legs).")
+class MediaFile:
+    id: strawberry.ID
+    format: MediaFormat  # type: ignore[valid-type]
+    mime_type: str | None
+    media_id: str | None
+    call_uuid: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+    duration_ms: int | None
+    size_bytes: float | None = strawberry.field(description="Bytes (a Float: files may exceed 2^31).")
+    encrypted: bool
+    storage: str | None
+    tenant: str | None
+    ivr_profile: str | None
+    parameters: JSON
+    masks: list[MediaMask]
+    partitions: list[str]
+    access_groups: list[str]
+
+    @classmethod
+    def from_domain(cls, media: models.MediaFile) -> "MediaFile":
+        return cls(
+            id=strawberry.ID(media.id), format=media.format, mime_type=media.mime_type, media_id=media.media_id,
+            call_uuid=media.call_uuid, start_time=media.start_time, end_time=media.end_time,
+            duration_ms=media.duration_ms, size_bytes=media.size_bytes, encrypted=media.encrypted,
+            storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile, parameters=media.parameters,
+            masks=[MediaMask(time=m.time, type=m.type) for m in media.masks], partitions=list(media.partitions),
+            access_groups=list(media.access_groups),
+        )
+
+
+@strawberry.type(description="When a recording is archived, deleted and exported, where known.")
+class Retention:
+    archive_at: datetime | None
+    delete_at: datetime | None
+    export_at: datetime | None
+    policy_id: str | None
+
+
+@strawberry.type
+class Annotation(Node):
+    name: str | None
+    type: str | None
+    description: str | None
+    location_ms: int | None
+    duration_ms: int | None
+    created_at: datetime | None
+
+
+@strawberry.federation.type(keys=["id"], description="A recording from any source, in one model.")
+class Recording(Node):
+    source_id: str = strawberry.field(description="The recording's id in its source.")
+    kind: RecordingKind  # type: ignore[valid-type]
+    title: str | None
+    state: RecordingState  # type: ignore[valid-type]
+    start_time: datetime | None
+    end_time: datetime | None
+    created_at: datetime | None
+    duration_ms: int | None
+    size_bytes: float | None = strawberry.field(description="Bytes (a Float: files may exceed 2^31).")
+    format: MediaFormat | None  # type: ignore[valid-type]
+    region: str | None
+    conversation_id: str | None
+    caller_number: str | None
+    dialed_number: str | None
+    participants: list[Participant]
+    media_files: list[MediaFile]
+    events: list[RecordingEvent]
+    retention: Retention | None
+    vendor_data: JSON = strawberry.field(description="The source's native fields not mapped above.")
+    _recording: strawberry.Private[models.Recording]
+
+    @classmethod
+    def from_domain(cls, r: models.Recording) -> "Recording":
+        retention = r.retention
+        return cls(
+            id=strawberry.ID(GlobalId(r.source, "Recording", r.source_id).encode()),
+            source_id=r.source_id, kind=r.kind, title=r.title, state=r.state, start_time=r.start_time,
+            end_time=r.end_time, created_at=r.created_at, duration_ms=r.duration_ms, size_bytes=r.size_bytes,
+            format=r.format, region=r.region, conversation_id=r.conversation_id, caller_number=r.caller_number,
+            dialed_number=r.dialed_number,
+            participants=[Participant(contact=Contact.from_domain(p.contact), joined_at=p.joined_at,
+                                      left_at=p.left_at) for p in r.participants],
+            media_files=[MediaFile.from_domain(m) for m in r.media_files],
+            events=[RecordingEvent(occurred_at=e.occurred_at, type=e.type, contact=Contact.from_domain(e.contact),
+                                   data=e.data) for e in r.events],
+            retention=Retention(archive_at=retention.archive_at, delete_at=retention.delete_at,
+                                export_at=retention.export_at, policy_id=retention.policy_id) if retention else None,
+            vendor_data=r.vendor_data,
+            _recording=r,
+        )
+
+    @strawberry.field
+    def source(self, info: Info) -> Source:
+        return Source.from_source(info.context.services.source(self._recording.source))
+
+    @strawberry.field(description="The user who owns the recording, when its source names one.")
+    async def owner(self, info: Info) -> User | None:
+        owner = self._recording.owner
+        return await load_user(info, GlobalId(owner.source, "User", owner.source_id)) if owner else None
+
+    @strawberry.field(description="Annotations from sources that keep them (none of the current sources do).")
+    def annotations(self) -> list[Annotation]:
+        return []
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> "Recording":
+        return await load_recording(info, GlobalId.decode(id, expected_type="Recording"))
+
+
+async def load_recording(info: Info, global_id: GlobalId) -> Recording:
+    source = info.context.services.source(global_id.source)
+    recording = await info.context.loaders.recordings(source.instance).load(global_id.native_id)
+    if recording is None:
+        raise NotFound(f"recording {global_id.native_id} not found in {source.instance}")
+    return Recording.from_domain(recording)
+
+
+@strawberry.input(description="Criteria over every source; all that are set must hold.")
+class RecordingFilter:
+    sources: list[str] | None = strawberry.field(default=None, description="Source instance ids; default all.")
+    started_after: datetime | None = strawberry.field(default=None, description="Start time at or after this.")
+    started_before: datetime | None = strawberry.field(default=None, description="Start time before this.")
+    caller_number: str | None = strawberry.field(default=None, description="Exact, with * wildcards; case-sensitive.")
+    dialed_number: str | None = strawberry.field(default=None, description="Exact, with * wildcards; case-sensitive.")
+    participant: str | None = strawberry.field(
+        default=None,
+        description="Participant names (userName, first or last name), case-insensitive, * wildcards; "
+        "several words match any of them, joined with AND all of them.",
+    )
+    user_data: str | None = strawberry.field(default=None, description="Event data values, * wildcards; words: any.")
+    region: str | None = None
+
+    def to_domain(self) -> base.RecordingFilter:
+        return base.RecordingFilter(
+            sources=tuple(self.sources or ()), started_after=self.started_after, started_before=self.started_before,
+            caller_number=self.caller_number, dialed_number=self.dialed_number, participant=self.participant,
+            user_data=self.user_data, region=self.region,
+        )
+
+
+@strawberry.enum
+class RecordingSortField(enum.Enum):
+    START_TIME = "start_time"
+    DURATION = "duration"
+
+
+@strawberry.enum
+class SortDirection(enum.Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input
+class RecordingOrder:
+    field: RecordingSortField = RecordingSortField.START_TIME
+    direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.type
+class RecordingConnection(Connection[Recording]):
+    _sources: strawberry.Private[list[base.Source]]
+    _search: strawberry.Private[RecordingSearch]
+
+    @strawberry.field(description="Matches over all selected sources; null when a source cannot count.")
+    async def total_count(self) -> int | None:
+        counts = [await s.count_recordings(self._search) for s in self._sources]
+        return None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
+
+
+def _selected_sources(info: Info, search: RecordingSearch) -> list[base.Source]:
+    services = info.context.services
+    if search.filter.sources:
+        return [services.source(instance) for instance in dict.fromkeys(search.filter.sources)]
+    return [s for s in services.sources.values() if Capability.SEARCH in s.capabilities]
+
+
+@strawberry.type
+class RecordingQuery:
+    @strawberry.field
+    async def recording(self, info: Info, id: strawberry.ID) -> Recording:
+        return await load_recording(info, GlobalId.decode(id, expected_type="Recording"))
+
+    @strawberry.field(description="Recordings of every selected source in one order (newest first by default).")
+    async def recordings(
+        self,
+        info: Info,
+        filter: RecordingFilter | None = None,
+        first: Annotated[int, strawberry.argument(description="At most 100.")] = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        order_by: RecordingOrder | None = None,
+    ) -> RecordingConnection:
+        check_page_size(first)
+        order = order_by or RecordingOrder()
+        search = RecordingSearch(
+            filter=(filter or RecordingFilter()).to_domain(),
+            sort=SortField(order.field.value),
+            descending=order.direction is SortDirection.DESC,
+        )
+        sources = _selected_sources(info, search)
+        cursors = info.context.services.cursors
+        digest = query_digest({"recordings": search})
+        positions: dict[str, Any] = cursors.decode(after, digest) if after else {}
+        result = await search_recordings(sources, search, positions, first)
+        info.context.partial_errors.extend(result.errors)
+        edges = []
+        for recording, position in zip(result.items, result.positions, strict=True):
+            info.context.loaders.prime_recording(recording)
+            edges.append(Edge(node=Recording.from_domain(recording), cursor=cursors.encode(digest, position)))
+        return RecordingConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=result.has_next, has_previous_page=after is not None,
+                               start_cursor=edges[0].cursor if edges else None,
+                               end_cursor=edges[-1].cursor if edges else None),
+            _sources=sources,
+            _search=search,
+        )

@@ -1,0 +1,83 @@
+"""Shared fixtures: real SQLite and PostgreSQL stores, real Redis, the gateway in-process."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from asgi_lifespan import LifespanManager
+from starlette.datastructures import Secret
+
+from gateway.app import create_app
+from gateway.config import Settings
+from gateway.store import RecordingStore
+from gateway.store.tables import contacts, recordings, user_data
+
+POSTGRES_URL = os.environ.get("RECGATE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("RECGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests build Settings explicitly; no RECGATE_* variable of the developer's may leak in."""
+    for name in list(os.environ):
+        if name.startswith("RECGATE_") and not name.startswith("RECGATE_TEST_"):
+            monkeypatch.delenv(name)
+
+
+async def _empty_postgres() -> None:
+    store = await RecordingStore.open(Settings(store_url=POSTGRES_URL).database_url)
+    async with store.engine.begin() as conn:
+        for table in (contacts, user_data, recordings):
+            await conn.execute(sa.delete(table))
+    await store.aclose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store: SQLite in a temp dir, or the real PostgreSQL emptied first."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    await _empty_postgres()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[RecordingStore]:
+    store = await RecordingStore.open(Settings(store_url=store_url).database_url)
+    yield store
+    await store.aclose()
+
+
+@pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, store_url=store_url, cursor_secret=Secret("test-cursor-secret"))
+
+
+@pytest.fixture
+async def gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway app, lifespan started, behind an in-process httpx client."""
+    app = create_app(settings)
+    async with LifespanManager(app) as manager, httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def seed_recording() -> dict[str, Any]:
+    """The S3 example of the Engage seed, as a recorder would POST it."""
+    import json
+
+    document: dict[str, Any] = json.loads((DATA / "engage_s3_example.json").read_text())
+    return document
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    return f"recgate-test:{uuid.uuid4().hex}:"

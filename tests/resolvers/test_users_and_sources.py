@@ -1,0 +1,52 @@
+"""Users and sources through GraphQL."""
+
+from gateway.ids import GlobalId
+from tests.graphql import codes, gql
+from tests.resolvers.test_recordings import ingest
+from tests.store.test_recording_store import make_recording
+
+USERS = """
+query($search: String, $first: Int, $after: String) {
+  users(search: $search, first: $first, after: $after) {
+    edges { cursor node { id name email username identities { source sourceId } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def test_users_are_listed_paged_and_fetched_by_id(gateway):
+    for index, agent in enumerate([("a@x.com", "Ann", "Lee"), ("b@x.com", "Bo", "Lee"), ("c@x.com", "Cy", "Ng")]):
+        await ingest(gateway, make_recording(index, agent=agent))
+    first = (await gql(gateway, USERS, first=2))["data"]["users"]
+    assert [e["node"]["username"] for e in first["edges"]] == ["a@x.com", "b@x.com"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = (await gql(gateway, USERS, first=2, after=first["pageInfo"]["endCursor"]))["data"]["users"]
+    assert [e["node"]["username"] for e in rest["edges"]] == ["c@x.com"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    lees = (await gql(gateway, USERS, search="lee"))["data"]["users"]["edges"]
+    assert [e["node"]["name"] for e in lees] == ["Ann Lee", "Bo Lee"]
+    user_id = lees[0]["node"]["id"]
+    body = await gql(gateway, "query($id: ID!) { user(id: $id) { name identities { source sourceId } } }", id=user_id)
+    assert body["data"]["user"] == {"name": "Ann Lee", "identities": [{"source": "local", "sourceId": "a@x.com"}]}
+    missing = GlobalId("local", "User", "nobody@x.com").encode()
+    assert codes(await gql(gateway, "query($id: ID!) { user(id: $id) { id } }", id=missing)) == ["NOT_FOUND"]
+
+
+async def test_sources_report_kind_capabilities_and_health(gateway):
+    body = await gql(gateway, "{ sources { id kind capabilities health { status checkedAt } } }")
+    (local,) = body["data"]["sources"]
+    assert local["id"] == "local" and local["kind"] == "LOCAL"
+    assert {"SEARCH", "INGEST", "DELETE", "USERS"} <= set(local["capabilities"])
+    assert local["health"]["status"] == "UP"
+
+
+async def test_retention_policies_list_is_empty_without_policy_sources(gateway):
+    body = await gql(gateway, "{ retentionPolicies { edges { node { id } } pageInfo { hasNextPage } } }")
+    assert body["data"]["retentionPolicies"] == {"edges": [], "pageInfo": {"hasNextPage": False}}
+
+
+async def test_graphql_errors_carry_codes_and_never_500(gateway):
+    assert codes(await gql(gateway, "{ recordings { ")) == ["GRAPHQL_PARSE_FAILED"]
+    assert codes(await gql(gateway, "{ noSuchField }")) == ["GRAPHQL_VALIDATION_FAILED"]
+    deep = "{ recordings { nodes { owner { id } participants { contact { user { id } } } } } }"
+    assert "errors" not in await gql(gateway, deep)
