@@ -1,16 +1,21 @@
-"""The ``recgate`` command: serve the gateway, export its schema."""
+"""The ``recgate`` command: serve the gateway, run the vendor sandboxes, export the schema."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from gateway.config import ConfigError, Settings
+from gateway.sandboxes.runner import KINDS
 
 __all__ = ["main"]
 
@@ -22,6 +27,40 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Recording Gateway on http://{host}:{port}/graphql (GraphiQL in a browser)", flush=True)
     uvicorn.run("gateway.app:create_app", factory=True, host=host, port=port, reload=args.reload,
                 log_level=settings.log_level, ws="websockets-sansio")
+    return 0
+
+
+def _sandbox_toml(kind: str, connection: dict[str, Any]) -> str:
+    lines = [f"[sources.{kind.replace('_', '-')}-sandbox]", f'kind = "{kind}"', f'base_url = "{connection["base_url"]}"',
+             f"[sources.{kind.replace('_', '-')}-sandbox.credentials]"]
+    lines += [f'{name} = "{value}"' for name, value in connection.items() if name not in ("base_url", "kind")]
+    return "\n".join(lines)
+
+
+async def _run_sandboxes(args: argparse.Namespace) -> None:
+    from gateway.sandboxes.kit import Knobs, SandboxConfig
+    from gateway.sandboxes.runner import start_sandboxes, stop_sandboxes
+
+    config = SandboxConfig(seed=args.seed, size=args.size,
+                           knobs=Knobs(latency_ms=args.latency_ms, rate_limits=not args.no_rate_limits))
+    running = await start_sandboxes(args.kinds or KINDS, config, host=args.host, port_base=args.port_base)
+    if args.json:
+        print(json.dumps({sandbox.kind: sandbox.connection for sandbox in running}), flush=True)
+    else:
+        for sandbox in running:
+            print(f"{sandbox.kind:15} {sandbox.base_url}  (admin: {sandbox.base_url}/_sandbox/counts)")
+        print("\n# Source configuration for RECGATE_CONFIG:\n")
+        print("\n\n".join(_sandbox_toml(s.kind, s.connection) for s in running), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await stop_sandboxes(running)
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    asyncio.run(_run_sandboxes(args))
     return 0
 
 
@@ -47,7 +86,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(run=_export_schema)
+    sandbox = commands.add_parser("sandbox", help="run the vendor sandboxes on loopback")
+    sandbox.add_argument("kinds", nargs="*", metavar="KIND", help=f"which sandboxes (default all: {', '.join(KINDS)})")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port-base", type=int, default=9100, help="first port (0: free ports)")
+    sandbox.add_argument("--size", type=int, default=200, help="recordings per sandbox (up to 100000)")
+    sandbox.add_argument("--seed", type=int, default=0)
+    sandbox.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
+    sandbox.add_argument("--no-rate-limits", action="store_true", help="lift the vendors' rate limits")
+    sandbox.add_argument("--json", action="store_true", help="print one JSON object of connection details")
+    sandbox.set_defaults(run=_sandbox)
     args = parser.parse_args(argv)
+    unknown = set(getattr(args, "kinds", ())) - set(KINDS)
+    if unknown:
+        parser.error(f"unknown sandbox {', '.join(sorted(unknown))}; choose from {', '.join(KINDS)}")
     try:
         code: int = args.run(args)
     except ConfigError as exc:

@@ -1,0 +1,47 @@
+"""Start vendor sandboxes on loopback and say how to connect to them."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from gateway.sandboxes.kit import SandboxConfig
+from gateway.sandboxes.serving import EmbeddedServer, start_server, stop_server
+
+__all__ = ["KINDS", "RunningSandbox", "start_sandboxes", "stop_sandboxes"]
+
+KINDS = ("genesys_cloud", "webex", "bandwidth", "genesys_engage")
+
+
+@dataclasses.dataclass
+class RunningSandbox:
+    kind: str
+    base_url: str
+    connection: dict[str, Any]
+    server: EmbeddedServer
+    task: asyncio.Task[None]
+
+
+async def start_sandboxes(
+    kinds: Sequence[str], config: SandboxConfig, *, host: str = "127.0.0.1", port_base: int = 0
+) -> list[RunningSandbox]:
+    """Start each sandbox (port `port_base` + its index in `KINDS`, or free ports when 0)."""
+    running: list[RunningSandbox] = []
+    try:
+        for kind in kinds:
+            module = importlib.import_module(f"gateway.sandboxes.{kind}")
+            port = port_base + KINDS.index(kind) if port_base else 0
+            server, task = await start_server(module.create_app(config), host, port)
+            base_url = f"http://{host}:{server.config.port}"
+            running.append(RunningSandbox(kind, base_url, module.connection_info(base_url), server, task))
+    except BaseException:
+        await stop_sandboxes(running)
+        raise
+    return running
+
+
+async def stop_sandboxes(running: Sequence[RunningSandbox]) -> None:
+    await asyncio.gather(*(stop_server(sandbox.server, sandbox.task) for sandbox in running))
