@@ -25,14 +25,25 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Recording Gateway on http://{host}:{port}/graphql (GraphiQL in a browser)", flush=True)
-    uvicorn.run("gateway.app:create_app", factory=True, host=host, port=port, reload=args.reload,
-                log_level=settings.log_level, ws="websockets-sansio")
+    uvicorn.run(
+        "gateway.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=args.reload,
+        log_level=settings.log_level,
+        ws="websockets-sansio",
+    )
     return 0
 
 
 def _sandbox_toml(kind: str, connection: dict[str, Any]) -> str:
-    lines = [f"[sources.{kind.replace('_', '-')}-sandbox]", f'kind = "{kind}"', f'base_url = "{connection["base_url"]}"',
-             f"[sources.{kind.replace('_', '-')}-sandbox.credentials]"]
+    lines = [
+        f"[sources.{kind.replace('_', '-')}-sandbox]",
+        f'kind = "{kind}"',
+        f'base_url = "{connection["base_url"]}"',
+        f"[sources.{kind.replace('_', '-')}-sandbox.credentials]",
+    ]
     lines += [f'{name} = "{value}"' for name, value in connection.items() if name not in ("base_url", "kind")]
     return "\n".join(lines)
 
@@ -41,8 +52,9 @@ async def _run_sandboxes(args: argparse.Namespace) -> None:
     from gateway.sandboxes.kit import Knobs, SandboxConfig
     from gateway.sandboxes.runner import start_sandboxes, stop_sandboxes
 
-    config = SandboxConfig(seed=args.seed, size=args.size,
-                           knobs=Knobs(latency_ms=args.latency_ms, rate_limits=not args.no_rate_limits))
+    config = SandboxConfig(
+        seed=args.seed, size=args.size, knobs=Knobs(latency_ms=args.latency_ms, rate_limits=not args.no_rate_limits)
+    )
     running = await start_sandboxes(args.kinds or KINDS, config, host=args.host, port_base=args.port_base)
     if args.json:
         print(json.dumps({sandbox.kind: sandbox.connection for sandbox in running}), flush=True)

@@ -13,7 +13,8 @@
         ├── SourceTimeout             SOURCE_TIMEOUT
         ├── SourceUnavailable         SOURCE_UNAVAILABLE
         ├── SourceAuthError           SOURCE_AUTH_FAILED
-        └── SourceRateLimited         SOURCE_RATE_LIMITED
+        ├── SourceRejected            SOURCE_REJECTED  (the source refused the request: 4xx)
+        └── SourceRateLimited         SOURCE_RATE_LIMITED (with `.retry_after_s` when the vendor says)
 
 Resolvers raise these; `resolvers.errors.ErrorCodes` turns them into GraphQL errors whose
 ``extensions`` hold ``code`` plus `extensions()`. Anything else is masked as INTERNAL_SERVER_ERROR.
@@ -36,6 +37,7 @@ __all__ = [
     "SourceAuthError",
     "SourceError",
     "SourceRateLimited",
+    "SourceRejected",
     "SourceTimeout",
     "SourceUnavailable",
     "StoreError",
@@ -132,5 +134,14 @@ class SourceAuthError(SourceError):
     code = "SOURCE_AUTH_FAILED"
 
 
+class SourceRejected(SourceError):
+    code = "SOURCE_REJECTED"
+
+
 class SourceRateLimited(SourceError):
     code = "SOURCE_RATE_LIMITED"
+
+    def __init__(self, source: str, message: str, *, status_code: int | None = 429,
+                 retry_after_s: float | None = None) -> None:
+        super().__init__(source, message, status_code=status_code)
+        self.retry_after_s = retry_after_s

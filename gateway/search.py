@@ -1,9 +1,9 @@
 """One listing over several sources: a merge of each source's ordered stream.
 
-Every source returns its recordings in the requested order from its own position; the merge
-takes the best `first` of them and records, per source, the position after the last one it
-used, so the next page neither skips nor repeats. A failing source is left out of the page
-(its position kept) and reported as a partial error.
+Every source returns its recordings in the requested order from its own position, each with
+the position just after it; the merge takes the best `first` of them and records, per source,
+the position after the last one it used, so the next page neither skips nor repeats. A
+failing source is left out of the page (its position kept) and reported as a partial error.
 """
 
 from __future__ import annotations
@@ -59,33 +59,26 @@ async def search_recordings(
 ) -> SearchResult:
     """The next `first` recordings over `sources`, from `positions` (empty: the first page)."""
     active = [s for s in sources if positions.get(s.instance) != DONE]
-    pages = await asyncio.gather(*(_page(s, search, positions.get(s.instance), first) for s in active))
-    new_positions = {s.instance: positions.get(s.instance) for s in sources}
+    results = await asyncio.gather(*(_page(s, search, positions.get(s.instance), first) for s in active))
     errors: list[GatewayError] = []
-    candidates: list[Recording] = []
-    by_source: dict[str, Page[Recording]] = {}
-    for source, page in zip(active, pages, strict=True):
+    candidates: list[tuple[Recording, Any]] = []
+    pages: dict[str, Page[Recording]] = {}
+    for source, page in zip(active, results, strict=True):
         if isinstance(page, SourceError):
             errors.append(page)
-        else:
-            by_source[source.instance] = page
-            candidates.extend(page.items)
-    chosen = sorted(candidates, key=_sort_key(search), reverse=search.descending)[:first]
-    for source in active:
-        page = by_source.get(source.instance)
-        if page is None:
             continue
-        used = [r for r in chosen if r.source == source.instance]
-        if len(used) == len(page.items):
-            new_positions[source.instance] = DONE if page.next is None else page.next
-        elif used:
-            new_positions[source.instance] = source.position_after(used[-1], search)
-    by_instance = {s.instance: s for s in active}
+        pages[source.instance] = page
+        candidates += zip(page.items, page.after, strict=True)
+    key = _sort_key(search)
+    chosen = sorted(candidates, key=lambda pair: key(pair[0]), reverse=search.descending)[:first]
     running = {s.instance: positions.get(s.instance) for s in sources}
     per_item = []
-    for recording in chosen:
-        running[recording.source] = by_instance[recording.source].position_after(recording, search)
+    for recording, after in chosen:
+        running[recording.source] = after
         per_item.append(dict(running))
+    for instance, page in pages.items():
+        if sum(1 for recording, _ in chosen if recording.source == instance) == len(page.items):
+            running[instance] = DONE if page.next is None else page.next
     if per_item:
-        per_item[-1] = new_positions
-    return SearchResult(chosen, per_item, new_positions, errors)
+        per_item[-1] = running
+    return SearchResult([r for r, _ in chosen], per_item, running, errors)

@@ -19,8 +19,8 @@ __all__ = ["IngestMutation"]
 
 @strawberry.enum(description="Where a media file is stored: Amazon S3 or a WebDAV server.")
 class MediaStorage(enum.Enum):
-    awsS3 = "awsS3"  # noqa: N815 - Engage's own value
-    webDAV = "webDAV"  # noqa: N815 - Engage's own value
+    awsS3 = "awsS3"
+    webDAV = "webDAV"
 
 
 @strawberry.enum

@@ -27,8 +27,12 @@ class Source:
 
     @classmethod
     def from_source(cls, source: base.Source) -> "Source":
-        return cls(id=source.instance, kind=source.kind, capabilities=sorted(source.capabilities, key=lambda c: c.value),
-                   _source=source)
+        return cls(
+            id=source.instance,
+            kind=source.kind,
+            capabilities=sorted(source.capabilities, key=lambda c: c.value),
+            _source=source,
+        )
 
     @strawberry.field
     async def health(self) -> SourceHealth:

@@ -37,7 +37,10 @@ def _mulaw(sample: int) -> int:
 @functools.lru_cache(maxsize=64)
 def _second_of_samples(pitch_hz: int, encoding: str) -> bytes:
     samples = [
-        int(9000 * math.sin(2 * math.pi * pitch_hz * n / RATE) + 4000 * math.sin(2 * math.pi * pitch_hz * 1.5 * n / RATE))
+        int(
+            9000 * math.sin(2 * math.pi * pitch_hz * n / RATE)
+            + 4000 * math.sin(2 * math.pi * pitch_hz * 1.5 * n / RATE)
+        )
         for n in range(RATE)
     ]
     if encoding == "mulaw":
@@ -71,7 +74,16 @@ class Audio:
         format_tag, bits = (1, 16) if self.encoding == "pcm" else (7, 8)
         fmt = struct.pack("<HHIIHH", format_tag, 1, RATE, RATE * width, width, bits)
         data = self._data_length
-        return b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + data) + b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", data)
+        return (
+            b"RIFF"
+            + struct.pack("<I", 4 + 8 + len(fmt) + 8 + data)
+            + b"WAVE"
+            + b"fmt "
+            + struct.pack("<I", len(fmt))
+            + fmt
+            + b"data"
+            + struct.pack("<I", data)
+        )
 
     @property
     def length(self) -> int:

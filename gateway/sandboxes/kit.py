@@ -209,7 +209,9 @@ class SandboxMiddleware:
             for offset in range(0, len(body), step):
                 await asyncio.sleep(pause)
                 last = offset + step >= len(body)
-                await send({"type": "http.response.body", "body": body[offset : offset + step], "more_body": more or not last})
+                await send(
+                    {"type": "http.response.body", "body": body[offset : offset + step], "more_body": more or not last}
+                )
 
         return slow_send
 

@@ -34,7 +34,9 @@ def _config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="auto", ws="websockets-sansio")
 
 
-async def start_server(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> tuple[EmbeddedServer, asyncio.Task[None]]:
+async def start_server(
+    app: ASGIApp, host: str = "127.0.0.1", port: int = 0
+) -> tuple[EmbeddedServer, asyncio.Task[None]]:
     """Start `app` on the running loop (port 0: a free one); return once it accepts connections."""
     server = EmbeddedServer(_config(app, host, port or free_port(host)))
     task = asyncio.create_task(server.serve())

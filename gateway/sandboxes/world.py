@@ -16,14 +16,60 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = ["Call", "Person", "anchor_now", "calls", "roster", "stable_uuid"]
 
-_FIRST = (
-    "Alice Amber Bruno Chen Dana Emil Fatima Gita Hugo Ines Jonas Kiri Lena Marco Nadia Omar Priya "
-    "Quinn Rosa Sven Tomas Uma Vera Wei Xavier Yara Zane Aiko Bilal Carmen"
-).split()
-_LAST = (
-    "Smith Garcia Müller Tanaka Okafor Rossi Dubois Kowalski Silva Novak Jensen Haddad Kim Larsen "
-    "Moreau Patel Nguyen Ortega Weber Cohen"
-).split()
+_FIRST = [
+    "Alice",
+    "Amber",
+    "Bruno",
+    "Chen",
+    "Dana",
+    "Emil",
+    "Fatima",
+    "Gita",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kiri",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tomas",
+    "Uma",
+    "Vera",
+    "Wei",
+    "Xavier",
+    "Yara",
+    "Zane",
+    "Aiko",
+    "Bilal",
+    "Carmen",
+]
+_LAST = [
+    "Smith",
+    "Garcia",
+    "Müller",
+    "Tanaka",
+    "Okafor",
+    "Rossi",
+    "Dubois",
+    "Kowalski",
+    "Silva",
+    "Novak",
+    "Jensen",
+    "Haddad",
+    "Kim",
+    "Larsen",
+    "Moreau",
+    "Patel",
+    "Nguyen",
+    "Ortega",
+    "Weber",
+    "Cohen",
+]
 _REGIONS = ("us-east", "us-west", "eu-central")
 SHARED_EVERY = 10
 

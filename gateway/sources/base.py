@@ -80,11 +80,15 @@ class RecordingSearch:
 
 @dataclasses.dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a source's listing; `next` is the JSON-able position after it, or None."""
+    """One page of a source's listing, with JSON-able positions to resume from.
+
+    `after[i]` is where the listing resumes just after `items[i]` (for recordings; other
+    listings resume after an item's ``source_id``); `next` resumes after the page, None at the end.
+    """
 
     items: Sequence[T]
     next: Any | None
-    total: int | None = None
+    after: Sequence[Any] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,10 +134,6 @@ class Source(abc.ABC):
     @abc.abstractmethod
     async def get_recordings(self, ids: Sequence[str]) -> Sequence[Recording | None]:
         """Recordings by native id, in order; None where absent."""
-
-    @abc.abstractmethod
-    def position_after(self, recording: Recording, search: RecordingSearch) -> Any:
-        """The position just after `recording` (one of this source's search results)."""
 
     @abc.abstractmethod
     async def health(self) -> SourceHealth: ...

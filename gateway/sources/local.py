@@ -27,6 +27,13 @@ __all__ = ["LocalSource"]
 _SORT_KEYS = {SortField.START_TIME: SortKey.START_TIME, SortField.DURATION: SortKey.DURATION}
 
 
+def _keyset(recording: Recording, sort: SortField) -> list[Any]:
+    if sort is SortField.DURATION:
+        return [recording.duration_ms, recording.source_id]
+    assert recording.start_time is not None
+    return [recording.start_time.isoformat(), recording.source_id]
+
+
 def _user(stored: StoredUser, source: str) -> User:
     name = " ".join(part for part in (stored.first_name, stored.last_name) if part) or stored.user_name
     email = stored.user_name if "@" in stored.user_name else None
@@ -76,13 +83,8 @@ class LocalSource(Source):
             self._query(search), limit=limit + 1, after=after, sort=sort, descending=search.descending
         )
         items = [to_recording(d, self.instance) for d in documents[:limit]]
-        return Page(items, self.position_after(items[-1], search) if len(documents) > limit else None)
-
-    def position_after(self, recording: Recording, search: RecordingSearch) -> Any:
-        if search.sort is SortField.DURATION:
-            return [recording.duration_ms, recording.source_id]
-        assert recording.start_time is not None
-        return [recording.start_time.isoformat(), recording.source_id]
+        after = [_keyset(item, search.sort) for item in items]
+        return Page(items, after[-1] if len(documents) > limit else None, after)
 
     async def count_recordings(self, search: RecordingSearch) -> int:
         return await self.store.count(self._query(search))
@@ -122,6 +124,6 @@ class LocalSource(Source):
     async def health(self) -> SourceHealth:
         try:
             await self.store.ping()
-        except Exception as exc:  # noqa: BLE001 - any failure means the store is down
+        except Exception as exc:
             return SourceHealth(HealthStatus.DOWN, type(exc).__name__)
         return SourceHealth(HealthStatus.UP)

@@ -233,9 +233,10 @@ def merge(stored: Mapping[str, Any] | None, posted: Mapping[str, Any]) -> dict[s
 class RecordingQuery:
     """The search of ``GET /recordings``; every set criterion must hold (AND).
 
-    Patterns keep Engage's ``*`` wildcard; `started_before` is the gateway's own (Engage has none). `user_terms` match a contact's userName, firstName
-    or lastName case-insensitively: any term when `user_all_terms` is false, every term when the
-    query used ``AND``. `user_data_terms` match any value of an event's data map.
+    Patterns keep Engage's ``*`` wildcard; `started_before` is the gateway's own (Engage has
+    none). `user_terms` match a contact's userName, firstName or lastName case-insensitively: any
+    term when `user_all_terms` is false, every term when the query used ``AND``.
+    `user_data_terms` match any value of an event's data map.
     """
 
     caller: str | None = None

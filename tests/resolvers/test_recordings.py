@@ -1,7 +1,7 @@
 """Recordings through GraphQL, end to end, on SQLite and on PostgreSQL."""
 
+import asyncio
 import copy
-from pathlib import Path
 
 from gateway.ids import GlobalId
 from tests.graphql import codes, gql
@@ -66,8 +66,11 @@ async def test_the_seed_example_round_trips(gateway, seed_recording):
     assert recording["participants"][0]["contact"]["user"]["id"] == recording["owner"]["id"]
     assert "mediaFiles" not in recording["vendorData"]
 
-    by_node = await gql(gateway, f"query($id: ID!) {{ node(id: $id) {{ ... on Recording {{ {RECORDING_FIELDS} }} }} }}",
-                        id=recording["id"])
+    by_node = await gql(
+        gateway,
+        f"query($id: ID!) {{ node(id: $id) {{ ... on Recording {{ {RECORDING_FIELDS} }} }} }}",
+        id=recording["id"],
+    )
     assert by_node["data"]["node"] == recording
     by_id = await gql(gateway, "query($id: ID!) { recording(id: $id) { sourceId } }", id=recording["id"])
     assert by_id["data"]["recording"]["sourceId"] == "00PV5Q27MG8AB8VNE49362LAES000014"
@@ -192,8 +195,12 @@ mutation Delete($id: ID!, $sub: DeleteSubresources) {
 async def test_delete_metadata_only(gateway, seed_recording):
     recording_id = (await ingest(gateway, seed_recording))["recording"]["id"]
     body = await gql(gateway, DELETE, id=recording_id)
-    assert body["data"]["deleteRecording"] == {"deletedId": recording_id, "mediaDeleted": False, "complete": True,
-                                              "failedMedia": []}
+    assert body["data"]["deleteRecording"] == {
+        "deletedId": recording_id,
+        "mediaDeleted": False,
+        "complete": True,
+        "failedMedia": [],
+    }
     await assert_nothing_stored(gateway)
     assert codes(await gql(gateway, DELETE, id=recording_id)) == ["NOT_FOUND"]
 
@@ -211,8 +218,11 @@ async def test_delete_with_media_removes_s3_objects_and_reports_webdav_failures(
     result = body["data"]["deleteRecording"]
     assert result["mediaDeleted"] is True and result["complete"] is False
     (failure,) = result["failedMedia"]
-    assert (failure["mediaId"], failure["storage"], failure["path"]) == ("dav-file", "webDAV",
-                                                                         "http://127.0.0.1:9/media1.mp3")
+    assert (failure["mediaId"], failure["storage"], failure["path"]) == (
+        "dav-file",
+        "webDAV",
+        "http://127.0.0.1:9/media1.mp3",
+    )
     assert failure["message"].startswith("Fail to send request deleting http://127.0.0.1:9/media1.mp3")
-    assert not Path(stored).exists()
+    assert not await asyncio.to_thread(stored.exists)
     await assert_nothing_stored(gateway)

@@ -13,21 +13,49 @@ from gateway.store.engage import RecordingQuery, format_time
 START = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def make_recording(index: int, *, caller: str = "+16500000000", agent: tuple[str, str, str] = ("ann@x.com", "Ann", "Lee"),
-                   data: dict[str, str] | None = None, minutes: int = 5) -> dict:
+def make_recording(
+    index: int,
+    *,
+    caller: str = "+16500000000",
+    agent: tuple[str, str, str] = ("ann@x.com", "Ann", "Lee"),
+    data: dict[str, str] | None = None,
+    minutes: int = 5,
+) -> dict:
     start = START + timedelta(hours=index)
-    event = {"occurredAt": format_time(start), "event": "Joined",
-             "contact": {"type": "User", "phoneNumber": "+1000", "userName": agent[0], "firstName": agent[1],
-                         "lastName": agent[2]}}
+    event = {
+        "occurredAt": format_time(start),
+        "event": "Joined",
+        "contact": {
+            "type": "User",
+            "phoneNumber": "+1000",
+            "userName": agent[0],
+            "firstName": agent[1],
+            "lastName": agent[2],
+        },
+    }
     if data:
         event["data"] = data
     return {
-        "id": f"REC{index:04d}", "callerPhoneNumber": caller, "dialedPhoneNumber": "+18005550100", "region": "us",
-        "mediaFiles": [{"mediaDescriptor": {"storage": "webDAV", "path": f"http://dav/{index}.mp3"},
-                        "callUUID": f"CALL{index}", "startTime": format_time(start),
-                        "stopTime": format_time(start + timedelta(minutes=minutes))}],
-        "eventHistory": [event, {"occurredAt": format_time(start), "event": "Joined",
-                                 "contact": {"type": "External", "phoneNumber": caller}}],
+        "id": f"REC{index:04d}",
+        "callerPhoneNumber": caller,
+        "dialedPhoneNumber": "+18005550100",
+        "region": "us",
+        "mediaFiles": [
+            {
+                "mediaDescriptor": {"storage": "webDAV", "path": f"http://dav/{index}.mp3"},
+                "callUUID": f"CALL{index}",
+                "startTime": format_time(start),
+                "stopTime": format_time(start + timedelta(minutes=minutes)),
+            }
+        ],
+        "eventHistory": [
+            event,
+            {
+                "occurredAt": format_time(start),
+                "event": "Joined",
+                "contact": {"type": "External", "phoneNumber": caller},
+            },
+        ],
     }
 
 
@@ -138,17 +166,27 @@ async def test_a_failure_mid_ingest_leaves_the_old_record(store, seed_recording)
     await store.ingest(seed_recording)
     async with store.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            await conn.execute(sa.text(
-                "CREATE OR REPLACE FUNCTION recgate_test_explode() RETURNS trigger AS $$ BEGIN "
-                "IF NEW.user_name = 'explode' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ "
-                "LANGUAGE plpgsql"))
+            await conn.execute(
+                sa.text(
+                    "CREATE OR REPLACE FUNCTION recgate_test_explode() RETURNS trigger AS $$ BEGIN "
+                    "IF NEW.user_name = 'explode' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ "
+                    "LANGUAGE plpgsql"
+                )
+            )
             await conn.execute(sa.text("DROP TRIGGER IF EXISTS recgate_test_explode ON recording_contacts"))
-            await conn.execute(sa.text("CREATE TRIGGER recgate_test_explode BEFORE INSERT ON recording_contacts "
-                                       "FOR EACH ROW EXECUTE FUNCTION recgate_test_explode()"))
+            await conn.execute(
+                sa.text(
+                    "CREATE TRIGGER recgate_test_explode BEFORE INSERT ON recording_contacts "
+                    "FOR EACH ROW EXECUTE FUNCTION recgate_test_explode()"
+                )
+            )
         else:
-            await conn.execute(sa.text(
-                "CREATE TRIGGER recgate_test_explode BEFORE INSERT ON recording_contacts "
-                "WHEN NEW.user_name = 'explode' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"))
+            await conn.execute(
+                sa.text(
+                    "CREATE TRIGGER recgate_test_explode BEFORE INSERT ON recording_contacts "
+                    "WHEN NEW.user_name = 'explode' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+                )
+            )
     try:
         repost = copy.deepcopy(seed_recording)
         repost["callerPhoneNumber"] = "+1555"
@@ -160,8 +198,12 @@ async def test_a_failure_mid_ingest_leaves_the_old_record(store, seed_recording)
         assert [u.user_name for u in await store.users()] == ["dima.p@genesys.com"]
     finally:
         async with store.engine.begin() as conn:
-            await conn.execute(sa.text("DROP TRIGGER IF EXISTS recgate_test_explode" +
-                                       (" ON recording_contacts" if conn.dialect.name == "postgresql" else "")))
+            await conn.execute(
+                sa.text(
+                    "DROP TRIGGER IF EXISTS recgate_test_explode"
+                    + (" ON recording_contacts" if conn.dialect.name == "postgresql" else "")
+                )
+            )
 
 
 async def test_migrations_are_idempotent(store_url):
@@ -176,3 +218,35 @@ async def test_migrations_are_idempotent(store_url):
         assert versions == [number for number, _, _ in MIGRATIONS]
     finally:
         await store.aclose()
+
+
+async def test_ingest_many_merges_and_indexes_in_one_transaction(store, seed_recording):
+    await store.ingest(seed_recording)
+    repost = copy.deepcopy(seed_recording)
+    repost["mediaFiles"][0]["mediaDescriptor"]["path"] = "FTtests/sample2.mp3"
+    batch = [
+        make_recording(1),
+        repost,
+        make_recording(2, agent=("bob@x.com", "Bob", "Ray")),
+        make_recording(1, caller="+16509999999", data={"case": "C-1"}),
+    ]
+    results = await store.ingest_many(batch)
+    assert [(r.document["id"], r.created) for r in results] == [
+        ("REC0001", True),
+        (seed_recording["id"], False),
+        ("REC0002", True),
+    ]
+    (merged,) = await store.get_many([seed_recording["id"]])
+    assert len(merged["mediaFiles"]) == 2
+    (rec1,) = await store.get_many(["REC0001"])
+    assert rec1["callerPhoneNumber"] == "+16509999999" and len(rec1["mediaFiles"]) == 1
+    assert await store.count(RecordingQuery()) == 3
+    assert await ids(store, userName="bob") == ["REC0002"]
+    assert await ids(store, userData="C-1") == ["REC0001"]
+    assert await ids(store, userName="dima*") == [seed_recording["id"]]
+
+    invalid = make_recording(3)
+    invalid["mediaFiles"] = []
+    with pytest.raises(BadInput):
+        await store.ingest_many([make_recording(4), invalid])
+    assert await store.get_many(["REC0003", "REC0004"]) == [None, None]
