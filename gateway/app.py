@@ -18,6 +18,7 @@ from strawberry.types import ExecutionResult
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.principal import principal_for
+from gateway.scope import RequestScope, use_scope
 from gateway.services import Services
 from resolvers.errors import with_code
 from resolvers.schema import schema
@@ -31,7 +32,10 @@ class State(TypedDict):
 
 class GatewayGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(services=request.state.services, principal=principal_for(request), connection=request)
+        principal = principal_for(request)
+        fresh = "no-cache" in request.headers.get("cache-control", "")
+        use_scope(RequestScope(principal, fresh=fresh))
+        return Context(services=request.state.services, principal=principal, connection=request)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:

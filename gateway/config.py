@@ -29,6 +29,8 @@ from gateway.models import SourceKind
 __all__ = ["ConfigError", "Settings", "SourceConfig", "load_sources"]
 
 LOCAL_SOURCE_ID = "local"
+DEFAULT_CACHE_TTLS = {"recording_list": 30.0, "recording": 120.0, "call": 3600.0, "user": 600.0, "policy": 300.0,
+                      "annotation": 60.0, "settings": 300.0}
 
 
 class ConfigError(ValueError):
@@ -56,6 +58,8 @@ class Settings:
     store_url: str | None = None
     redis_url: str | None = None
     cache_max_entries: int = 10_000
+    # Seconds upstream responses stay cached, per entity type ("recording_list", "recording", ...).
+    cache_ttls: Mapping[str, float] = dataclasses.field(default_factory=lambda: dict(DEFAULT_CACHE_TTLS))
     cursor_secret: Secret = dataclasses.field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
     cursor_ttl_s: int = 24 * 3600
     media_root: Path | None = None
@@ -93,12 +97,25 @@ class Settings:
             store_url=config("STORE_URL", default=None),
             redis_url=config("REDIS_URL", default=None),
             cache_max_entries=config("CACHE_MAX_ENTRIES", cast=int, default=cls.cache_max_entries),
+            cache_ttls={**DEFAULT_CACHE_TTLS, **_ttls(config("CACHE_TTLS", default=""))},
             cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
             media_root=Path(media_root) if media_root else None,
             sources=load_sources(Path(sources_file), environ) if sources_file else (),
             log_level=config("LOG_LEVEL", default=cls.log_level),
             **({"cursor_secret": cursor_secret} if cursor_secret else {}),
         )
+
+
+def _ttls(value: str) -> dict[str, float]:
+    """``recording=60,user=600`` as a mapping; `ConfigError` when malformed."""
+    result = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, _, seconds = item.partition("=")
+        try:
+            result[name.strip()] = float(seconds)
+        except ValueError:
+            raise ConfigError(f"RECGATE_CACHE_TTLS: {item!r} is not entity=seconds") from None
+    return result
 
 
 def _credential(instance: str, name: str, value: Any, environ: Mapping[str, str]) -> Secret:

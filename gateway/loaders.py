@@ -7,7 +7,7 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from gateway.models import Recording, User
+from gateway.models import CallDetails, Recording, User
 from gateway.sources.base import Source
 
 __all__ = ["Loaders"]
@@ -40,6 +40,10 @@ class Loaders:
 
     def users(self, source: str) -> DataLoader[str, User | None]:
         loader: DataLoader[str, User | None] = self._loader("user", source, self._sources[source].get_users)
+        return loader
+
+    def calls(self, source: str) -> DataLoader[str, CallDetails | None]:
+        loader: DataLoader[str, CallDetails | None] = self._loader("call", source, self._sources[source].get_calls)
         return loader
 
     def prime_recording(self, recording: Recording) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
+    "CallDetails",
     "Contact",
     "ContactType",
     "MediaFile",
@@ -180,6 +181,18 @@ class Recording:
     events: tuple[RecordingEvent, ...] = ()
     retention: Retention | None = None
     vendor_data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # The source's call resource, when caller/dialed numbers live there (loaded on demand).
+    call_id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class CallDetails:
+    """What a source's call resource adds to its recordings."""
+
+    source: str
+    source_id: str
+    caller_number: str | None
+    dialed_number: str | None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,13 +13,16 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from gateway.errors import GatewayError, SourceError
+from gateway.errors import GatewayError, SourceError, Unsupported
+from gateway.filtering import matches, unpushed
 from gateway.models import Recording
-from gateway.sources.base import Page, RecordingSearch, SortField, Source
+from gateway.sources.base import Capability, Page, RecordingSearch, SortField, Source
 
 __all__ = ["DONE", "SearchResult", "search_recordings"]
 
 DONE = "done"
+# A source that filters nothing itself is walked at most this many pages per listing call.
+MAX_PAGES_PER_CALL = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,10 +50,61 @@ def _sort_key(search: RecordingSearch) -> Any:
     return key
 
 
-async def _page(source: Source, search: RecordingSearch, position: Any, first: int) -> Page[Recording] | SourceError:
+def _needs_numbers(criteria: list[Capability]) -> bool:
+    return Capability.FILTER_CALLER_NUMBER in criteria or Capability.FILTER_DIALED_NUMBER in criteria
+
+
+async def _with_call_numbers(source: Source, recordings: Sequence[Recording]) -> list[Recording]:
+    """Fill caller/dialed numbers from the source's call resources, to filter on them."""
+    call_ids = [r.call_id for r in recordings if r.call_id and r.caller_number is None]
+    calls = {c.source_id: c for c in await source.get_calls(list(dict.fromkeys(call_ids))) if c} if call_ids else {}
+    return [
+        dataclasses.replace(
+            r, caller_number=calls[r.call_id].caller_number, dialed_number=calls[r.call_id].dialed_number
+        )
+        if r.call_id in calls and r.caller_number is None
+        else r
+        for r in recordings
+    ]
+
+
+def _exhausted(search: RecordingSearch, page: Page[Recording]) -> bool:
+    """Newest first and already older than the window: later pages cannot match."""
+    after = search.filter.started_after
+    last = page.items[-1].start_time if page.items else None
+    return (
+        search.sort is SortField.START_TIME
+        and search.descending
+        and after is not None
+        and last is not None
+        and last < after
+    )
+
+
+async def _filtered_page(source: Source, search: RecordingSearch, position: Any, first: int) -> Page[Recording]:
+    """Up to `first` matches: the source's own page, plus the criteria it cannot apply, applied here."""
+    criteria = unpushed(search.filter, source.capabilities)
+    items: list[Recording] = []
+    after: list[Any] = []
+    for _ in range(MAX_PAGES_PER_CALL):
+        page = await source.search_recordings(search, position, first)
+        candidates = await _with_call_numbers(source, page.items) if _needs_numbers(criteria) else page.items
+        for recording, resume in zip(candidates, page.after, strict=True):
+            if matches(recording, search.filter, criteria):
+                items.append(recording)
+                after.append(resume)
+        position = None if criteria and _exhausted(search, page) else page.next
+        if len(items) >= first:
+            return Page(items[:first], after[first - 1] if len(items) > first else position, after[:first])
+        if position is None or not criteria:
+            break
+    return Page(items, position, after)
+
+
+async def _page(source: Source, search: RecordingSearch, position: Any, first: int) -> Page[Recording] | GatewayError:
     try:
-        return await source.search_recordings(search, position, first)
-    except SourceError as exc:
+        return await _filtered_page(source, search, position, first)
+    except (SourceError, Unsupported) as exc:
         return exc
 
 
@@ -64,7 +118,7 @@ async def search_recordings(
     candidates: list[tuple[Recording, Any]] = []
     pages: dict[str, Page[Recording]] = {}
     for source, page in zip(active, results, strict=True):
-        if isinstance(page, SourceError):
+        if isinstance(page, GatewayError):
             errors.append(page)
             continue
         pages[source.instance] = page

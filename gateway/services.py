@@ -15,6 +15,7 @@ from gateway.errors import NotFound
 from gateway.events import InProcessEvents
 from gateway.sources.base import Source
 from gateway.sources.local import LocalSource
+from gateway.sources.registry import SourceDeps, create_source
 from gateway.store import MediaRemover, RecordingStore
 
 __all__ = ["Services"]
@@ -52,6 +53,9 @@ class Services:
         )
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=httpx.Limits(max_connections=100))
         local = LocalSource(LOCAL_SOURCE_ID, store, MediaRemover(settings.object_root, http))
+        deps = SourceDeps(cache=cache, ttls=settings.cache_ttls)
+        sources: dict[str, Source] = {LOCAL_SOURCE_ID: local}
+        sources.update((config.instance, create_source(config, deps)) for config in settings.sources)
         logger.info("store %s, cache %s", store.engine.url.get_backend_name(), type(cache).__name__)
         return cls(
             settings=settings,
@@ -59,7 +63,7 @@ class Services:
             cache=cache,
             cursors=CursorCodec(settings.cursor_secret.__str__(), ttl_s=settings.cursor_ttl_s),
             http=http,
-            sources={LOCAL_SOURCE_ID: local},
+            sources=sources,
             events=InProcessEvents(),
         )
 

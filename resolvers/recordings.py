@@ -131,8 +131,6 @@ class Recording(Node):
     format: MediaFormat | None  # type: ignore[valid-type]
     region: str | None
     conversation_id: str | None
-    caller_number: str | None
-    dialed_number: str | None
     participants: list[Participant]
     media_files: list[MediaFile]
     events: list[RecordingEvent]
@@ -147,8 +145,7 @@ class Recording(Node):
             id=strawberry.ID(GlobalId(r.source, "Recording", r.source_id).encode()),
             source_id=r.source_id, kind=r.kind, title=r.title, state=r.state, start_time=r.start_time,
             end_time=r.end_time, created_at=r.created_at, duration_ms=r.duration_ms, size_bytes=r.size_bytes,
-            format=r.format, region=r.region, conversation_id=r.conversation_id, caller_number=r.caller_number,
-            dialed_number=r.dialed_number,
+            format=r.format, region=r.region, conversation_id=r.conversation_id,
             participants=[Participant(contact=Contact.from_domain(p.contact), joined_at=p.joined_at,
                                       left_at=p.left_at) for p in r.participants],
             media_files=[MediaFile.from_domain(m) for m in r.media_files],
@@ -159,6 +156,24 @@ class Recording(Node):
             vendor_data=r.vendor_data,
             _recording=r,
         )
+
+    async def _call(self, info: Info) -> models.CallDetails | None:
+        call_id = self._recording.call_id
+        return await info.context.loaders.calls(self._recording.source).load(call_id) if call_id else None
+
+    @strawberry.field
+    async def caller_number(self, info: Info) -> str | None:
+        if self._recording.caller_number is not None:
+            return self._recording.caller_number
+        call = await self._call(info)
+        return call.caller_number if call else None
+
+    @strawberry.field
+    async def dialed_number(self, info: Info) -> str | None:
+        if self._recording.dialed_number is not None:
+            return self._recording.dialed_number
+        call = await self._call(info)
+        return call.dialed_number if call else None
 
     @strawberry.field
     def source(self, info: Info) -> Source:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from gateway.errors import Unsupported
-from gateway.models import Recording, RetentionPolicy, SourceKind, User
+from gateway.models import CallDetails, Recording, RetentionPolicy, SourceKind, User
 
 __all__ = [
     "Capability",
@@ -141,6 +141,10 @@ class Source(abc.ABC):
     async def count_recordings(self, search: RecordingSearch) -> int | None:
         """How many recordings match, when the source can tell cheaply; else None."""
         return None
+
+    async def get_calls(self, ids: Sequence[str]) -> Sequence[CallDetails | None]:
+        """Call resources by id, for recordings whose `call_id` is set."""
+        raise Unsupported(f"source {self.instance} has no call resources")
 
     async def get_users(self, ids: Sequence[str]) -> Sequence[User | None]:
         raise Unsupported(f"source {self.instance} has no users")

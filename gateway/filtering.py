@@ -1,0 +1,73 @@
+"""The recording filter evaluated in the gateway, for criteria a source cannot push down.
+
+The semantics match the local store's SQL exactly (a test compares both), so a filter gives
+the same answer whether a source applied it or the gateway did.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from gateway.models import Recording
+from gateway.sources.base import Capability, RecordingFilter
+
+__all__ = ["matches", "unpushed"]
+
+
+def _wildcard(pattern: str, *, ignore_case: bool = False) -> Callable[[str | None], bool]:
+    """Engage's ``*`` (any run of characters), nothing else special; whole-value match."""
+    regex = re.compile("".join(".*" if c == "*" else re.escape(c) for c in pattern) + r"\Z",
+                       re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+    return lambda value: value is not None and regex.match(value) is not None
+
+
+def _participants(recording: Recording, terms: list[str], all_terms: bool) -> bool:
+    names = [
+        name for event in recording.events
+        for name in (event.contact.user_name, event.contact.first_name, event.contact.last_name) if name
+    ] + [
+        name for p in recording.participants
+        for name in (p.contact.user_name, p.contact.first_name, p.contact.last_name) if name
+    ]
+    hits = [any(_wildcard(term, ignore_case=True)(name) for name in names) for term in terms]
+    return all(hits) if all_terms else any(hits)
+
+
+def _user_data(recording: Recording, terms: list[str]) -> bool:
+    values = [value for event in recording.events for value in event.data.values()]
+    return any(_wildcard(term)(value) for term in terms for value in values)
+
+
+_CRITERIA: dict[Capability, Callable[[Recording, RecordingFilter], bool]] = {
+    Capability.FILTER_TIME_RANGE: lambda r, f: r.start_time is not None
+    and (f.started_after is None or r.start_time >= f.started_after)
+    and (f.started_before is None or r.start_time < f.started_before),
+    Capability.FILTER_CALLER_NUMBER: lambda r, f: _wildcard(f.caller_number or "")(r.caller_number),
+    Capability.FILTER_DIALED_NUMBER: lambda r, f: _wildcard(f.dialed_number or "")(r.dialed_number),
+    Capability.FILTER_PARTICIPANT: lambda r, f: _participants(
+        r, [t for t in (f.participant or "").split() if t != "AND"], "AND" in (f.participant or "").split()
+    ),
+    Capability.FILTER_USER_DATA: lambda r, f: _user_data(r, (f.user_data or "").split()),
+    Capability.FILTER_REGION: lambda r, f: r.region == f.region,
+}
+
+_SET: dict[Capability, Callable[[RecordingFilter], bool]] = {
+    Capability.FILTER_TIME_RANGE: lambda f: f.started_after is not None or f.started_before is not None,
+    Capability.FILTER_CALLER_NUMBER: lambda f: bool(f.caller_number),
+    Capability.FILTER_DIALED_NUMBER: lambda f: bool(f.dialed_number),
+    Capability.FILTER_PARTICIPANT: lambda f: bool((f.participant or "").replace("AND", "").strip()),
+    Capability.FILTER_USER_DATA: lambda f: bool((f.user_data or "").strip()),
+    Capability.FILTER_REGION: lambda f: f.region is not None,
+}
+
+
+def unpushed(filter: RecordingFilter, capabilities: frozenset[Capability]) -> list[Capability]:
+    """The criteria of `filter` that are set but that a source with `capabilities` cannot apply."""
+    return [criterion for criterion, is_set in _SET.items() if is_set(filter) and criterion not in capabilities]
+
+
+def matches(recording: Recording, filter: RecordingFilter, criteria: list[Capability]) -> bool:
+    return all(_CRITERIA[criterion](recording, filter) for criterion in criteria)
+
+

@@ -1,0 +1,144 @@
+"""Pre-signed media URLs and the route that serves them (the vendor's CDN, on our origin).
+
+The API never streams audio: ``mediaUris[k].mediaUri`` and ``contentLocationUri`` point at
+``/media/{kind}/{mediaId}.{ext}`` with the format, duration and expiry in the query, signed
+with the sandbox's key. They need no bearer and expire after ``recordingPlaybackUrlTtl``
+minutes; a bad or expired signature gets the storage service's 403 XML, as S3 answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..audio import Audio, audio_response
+from .encoding import FORMATS, EncodedAudio, encode
+from .errors import bad_request
+from .params import bool_param, csv_param
+from .store import Store
+
+__all__ = ["FORMAT_IDS", "download_name", "media_format", "media_route", "media_uris", "media_url", "output_size"]
+
+FORMAT_IDS = (*FORMATS, "NONE")
+
+
+def media_format(request: Request, default: str = "WEBM") -> str:
+    """The requested ``formatId``; ``mediaFormats`` (first acceptable entry) overrides it."""
+    accepted = csv_param(request, "mediaFormats")
+    for name in accepted:
+        if name not in FORMATS:
+            raise bad_request(f"Value [{name}] is not valid for field [mediaFormats].", "invalid.value")
+    if accepted:
+        return accepted[0]
+    value = request.query_params.get("formatId") or default
+    if value not in FORMAT_IDS:
+        raise bad_request(
+            f"Value [{value}] is not valid for field [formatId]. Allowable values are: {', '.join(FORMAT_IDS)}",
+            "invalid.value",
+        )
+    return value
+
+
+def output_size(duration_ms: int, format_id: str) -> int:
+    """The byte size the media has in `format_id` (exact for WAV, nominal otherwise)."""
+    if format_id == "WAV":
+        return Audio("", duration_ms, "pcm").length
+    if format_id == "WAV_ULAW":
+        return Audio("", duration_ms, "mulaw").length
+    return duration_ms * 2  # ~16 kbit/s
+
+
+def _signature(store: Store, payload: str) -> str:
+    return hmac.new(store.media_secret, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _payload(kind: str, media_id: str, query: dict[str, str]) -> str:
+    return f"{kind}/{media_id}?" + urlencode(sorted(query.items()))
+
+
+def media_url(
+    request: Request,
+    store: Store,
+    *,
+    kind: str,
+    media_id: str,
+    duration_ms: int,
+    format_id: str,
+    file_name: str | None = None,
+) -> str:
+    """An absolute pre-signed URL for the media, valid for ``recordingPlaybackUrlTtl`` minutes."""
+    expires = math.ceil(store.clock()) + int(store.settings["recordingPlaybackUrlTtl"]) * 60
+    query = {"format": format_id, "durationMs": str(duration_ms), "Expires": str(expires)}
+    if file_name:
+        query["fileName"] = file_name
+    query["Signature"] = _signature(store, _payload(kind, media_id, query))
+    extension = FORMATS[format_id].extension
+    return f"{str(request.base_url).rstrip('/')}/media/{kind}/{media_id}.{extension}?{urlencode(query)}"
+
+
+def media_uris(
+    request: Request,
+    store: Store,
+    *,
+    kind: str,
+    media_id: str,
+    duration_ms: int,
+    format_id: str,
+    file_name: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """A ``mediaUris`` map: one channel under ``"0"``, or empty for ``formatId=NONE``."""
+    if format_id == "NONE":
+        return {}
+    url = media_url(
+        request, store, kind=kind, media_id=media_id, duration_ms=duration_ms, format_id=format_id, file_name=file_name
+    )
+    return {"0": {"mediaUri": url}}
+
+
+def download_name(request: Request, media_id: str, format_id: str) -> str | None:
+    """The attachment name for ``download=true`` (``fileName`` or the id), else None."""
+    if bool_param(request, "download") and format_id in FORMATS:
+        return request.query_params.get("fileName") or f"{media_id}.{FORMATS[format_id].extension}"
+    return None
+
+
+def _denied(message: str) -> Response:
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>{message}</Message></Error>'
+    )
+    return Response(body, status_code=403, media_type="application/xml")
+
+
+async def _serve(request: Request) -> Response:
+    store: Store = request.app.state.genesys
+    kind = request.path_params["kind"]
+    media_id = request.path_params["name"].rsplit(".", 1)[0]
+    query: dict[str, Any] = dict(request.query_params)
+    signature = query.pop("Signature", "")
+    if not hmac.compare_digest(signature, _signature(store, _payload(kind, media_id, query))):
+        return _denied("The request signature we calculated does not match the signature you provided.")
+    if int(query["Expires"]) < store.clock():
+        return _denied("Request has expired")
+    format_id, duration_ms = query["format"], int(query["durationMs"])
+    spec = FORMATS[format_id]
+    audio = Audio(media_id, duration_ms, "mulaw" if format_id == "WAV_ULAW" else "pcm")
+    if spec.codec is not None:
+        key = (media_id, format_id, duration_ms)
+        data = store.encoded.get(key)
+        if data is None:
+            data = await to_thread.run_sync(encode, audio, spec)
+            store.cache_encoded(key, data)
+        audio = EncodedAudio(media_id, duration_ms, data=data, mime=spec.content_type)
+    return audio_response(request, audio, filename=query.get("fileName"))
+
+
+def media_route() -> Route:
+    return Route("/media/{kind}/{name}", _serve, methods=["GET"])

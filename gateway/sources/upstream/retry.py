@@ -1,0 +1,42 @@
+"""Retries with exponential backoff and jitter, as a small strategy object per source."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from gateway.errors import SourceError, SourceRateLimited, SourceTimeout, SourceUnavailable
+
+__all__ = ["Backoff", "Retry"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Backoff:
+    """``base * 2**failures`` seconds, capped, with full jitter."""
+
+    base_s: float = 0.1
+    cap_s: float = 2.0
+
+    def compute(self, failures: int, rng: random.Random | None = None) -> float:
+        ceiling = min(self.cap_s, self.base_s * 2**failures)
+        return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+@dataclasses.dataclass(frozen=True)
+class Retry:
+    """Up to `retries` more attempts for the errors in `retry_on`; a vendor's retry hint wins
+    over the backoff when it is at most `max_wait_s` (longer waits fail fast instead)."""
+
+    backoff: Backoff = Backoff()
+    retries: int = 2
+    retry_on: tuple[type[SourceError], ...] = (SourceTimeout, SourceUnavailable, SourceRateLimited)
+    max_wait_s: float = 5.0
+
+    def delay(self, error: SourceError, failures: int) -> float | None:
+        """Seconds to wait before attempt `failures + 1`, or None to give up."""
+        if failures > self.retries or not isinstance(error, self.retry_on):
+            return None
+        hint = getattr(error, "retry_after_s", None)
+        if hint is not None:
+            return hint if hint <= self.max_wait_s else None
+        return self.backoff.compute(failures - 1)
