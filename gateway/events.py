@@ -20,6 +20,7 @@ class EventType(enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
     DELETED = "deleted"
+    ANNOTATED = "annotated"
 
 
 @dataclasses.dataclass(frozen=True)

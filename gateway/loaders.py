@@ -7,13 +7,10 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from gateway.models import CallDetails, Recording, User
+from gateway.models import Annotation, CallDetails, Recording, User
 from gateway.sources.base import Source
 
 __all__ = ["Loaders"]
-
-MAX_BATCH = 100
-
 
 class Loaders:
     """Batches and deduplicates by-id lookups within one GraphQL request."""
@@ -29,7 +26,7 @@ class Loaders:
             async def batch(ids: list[str]) -> list[Any]:
                 return list(await fetch(ids))
 
-            self._loaders[key] = DataLoader(batch, max_batch_size=MAX_BATCH)
+            self._loaders[key] = DataLoader(batch, max_batch_size=self._sources[source].max_batch_size)
         return self._loaders[key]
 
     def recordings(self, source: str) -> DataLoader[str, Recording | None]:
@@ -44,6 +41,12 @@ class Loaders:
 
     def calls(self, source: str) -> DataLoader[str, CallDetails | None]:
         loader: DataLoader[str, CallDetails | None] = self._loader("call", source, self._sources[source].get_calls)
+        return loader
+
+    def annotations(self, source: str) -> DataLoader[str, Sequence[Annotation]]:
+        loader: DataLoader[str, Sequence[Annotation]] = self._loader(
+            "annotations", source, self._sources[source].get_annotations
+        )
         return loader
 
     def prime_recording(self, recording: Recording) -> None:

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
+    "Annotation",
+    "AnnotationChanges",
     "CallDetails",
     "Contact",
     "ContactType",
@@ -222,3 +224,30 @@ class RetentionPolicy:
     archive_after_days: int | None = None
     delete_after_days: int | None = None
     vendor_data: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Annotation:
+    """A note on a recording at a point in it (QA remarks, holds, pauses)."""
+
+    source: str
+    source_id: str
+    recording_id: str
+    name: str | None = None
+    type: str | None = None
+    description: str | None = None
+    location_ms: int | None = None
+    duration_ms: int | None = None
+    created_by: UserRef | None = None
+    created_at: datetime | None = None
+    vendor_data: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnotationChanges:
+    """Fields to set on an annotation; None leaves a field as it is."""
+
+    name: str | None = None
+    description: str | None = None
+    location_ms: int | None = None
+    duration_ms: int | None = None

@@ -14,6 +14,7 @@ from gateway.ids import GlobalId
 from gateway.search import search_recordings
 from gateway.sources import base
 from gateway.sources.base import Capability, RecordingSearch, SortField
+from resolvers.annotations import Annotation, annotations_of
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
 from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState
 from resolvers.sources import Source
@@ -107,16 +108,6 @@ class Retention:
     policy_id: str | None
 
 
-@strawberry.type
-class Annotation(Node):
-    name: str | None
-    type: str | None
-    description: str | None
-    location_ms: int | None
-    duration_ms: int | None
-    created_at: datetime | None
-
-
 @strawberry.federation.type(keys=["id"], description="A recording from any source, in one model.")
 class Recording(Node):
     source_id: str = strawberry.field(description="The recording's id in its source.")
@@ -184,9 +175,9 @@ class Recording(Node):
         owner = self._recording.owner
         return await load_user(info, GlobalId(owner.source, "User", owner.source_id)) if owner else None
 
-    @strawberry.field(description="Annotations from sources that keep them (none of the current sources do).")
-    def annotations(self) -> list[Annotation]:
-        return []
+    @strawberry.field
+    async def annotations(self, info: Info) -> list[Annotation]:
+        return await annotations_of(info, self._recording)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> "Recording":

@@ -8,6 +8,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCac
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from resolvers.annotations import AnnotationMutation
 from resolvers.errors import ErrorCodes, is_unexpected
 from resolvers.ingest import IngestMutation
 from resolvers.node import NodeQuery
@@ -22,7 +23,7 @@ __all__ = ["schema"]
 logger = logging.getLogger("recgate.graphql")
 
 Query = merge_types("Query", (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery))
-Mutation = merge_types("Mutation", (IngestMutation,))
+Mutation = merge_types("Mutation", (IngestMutation, AnnotationMutation))
 
 
 class GatewaySchema(strawberry.federation.Schema):

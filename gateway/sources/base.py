@@ -15,7 +15,15 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from gateway.errors import Unsupported
-from gateway.models import CallDetails, Recording, RetentionPolicy, SourceKind, User
+from gateway.models import (
+    Annotation,
+    AnnotationChanges,
+    CallDetails,
+    Recording,
+    RetentionPolicy,
+    SourceKind,
+    User,
+)
 
 __all__ = [
     "Capability",
@@ -43,6 +51,7 @@ class Capability(enum.Enum):
     DELETE = "delete"
     TOTAL_COUNT = "total_count"
     RETENTION_POLICIES = "retention_policies"
+    ANNOTATIONS = "annotations"
     FILTER_TIME_RANGE = "filter_time_range"
     FILTER_CALLER_NUMBER = "filter_caller_number"
     FILTER_DIALED_NUMBER = "filter_dialed_number"
@@ -126,6 +135,8 @@ class Source(abc.ABC):
     instance: str
     kind: SourceKind
     capabilities: frozenset[Capability]
+    # The most ids one by-id call of this source takes (users, recordings): dataloaders batch up to it.
+    max_batch_size: int = 100
 
     @abc.abstractmethod
     async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
@@ -151,6 +162,19 @@ class Source(abc.ABC):
 
     async def search_users(self, text: str | None, position: Any | None, limit: int) -> Page[User]:
         raise Unsupported(f"source {self.instance} has no users")
+
+    async def get_annotations(self, recording_ids: Sequence[str]) -> Sequence[Sequence[Annotation]]:
+        """The annotations of each recording, in order."""
+        raise Unsupported(f"source {self.instance} keeps no annotations")
+
+    async def create_annotation(self, recording_id: str, changes: AnnotationChanges) -> Annotation:
+        raise Unsupported(f"source {self.instance} keeps no annotations")
+
+    async def update_annotation(self, annotation_id: str, changes: AnnotationChanges) -> Annotation:
+        raise Unsupported(f"source {self.instance} keeps no annotations")
+
+    async def delete_annotation(self, annotation_id: str) -> None:
+        raise Unsupported(f"source {self.instance} keeps no annotations")
 
     async def list_retention_policies(self, position: Any | None, limit: int) -> Page[RetentionPolicy]:
         """Policies ordered by their id in the source; `position` is the last id seen."""

@@ -50,3 +50,13 @@ async def test_graphql_errors_carry_codes_and_never_500(gateway):
     assert codes(await gql(gateway, "{ noSuchField }")) == ["GRAPHQL_VALIDATION_FAILED"]
     deep = "{ recordings { nodes { owner { id } participants { contact { user { id } } } } } }"
     assert "errors" not in await gql(gateway, deep)
+
+
+async def test_annotation_mutations_say_when_a_source_keeps_no_annotations(gateway, seed_recording):
+    created = await gql(gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) "
+                                 "{ recording { id annotations { id } } } }", r=seed_recording)
+    recording = created["data"]["ingestRecording"]["recording"]
+    assert recording["annotations"] == []
+    body = await gql(gateway, 'mutation($id: ID!) { createAnnotation(recordingId: $id, input: {name: "x"}) { id } }',
+                     id=recording["id"])
+    assert codes(body) == ["UNSUPPORTED"]
