@@ -17,6 +17,7 @@ from strawberry.types import ExecutionResult
 
 from gateway.config import Settings
 from gateway.context import Context
+from gateway.media import media_endpoint
 from gateway.principal import principal_for
 from gateway.scope import RequestScope, use_scope
 from gateway.services import Services
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/media/{ticket}", media_endpoint),
         ],
         lifespan=lifespan,
     )

@@ -62,6 +62,7 @@ class Settings:
     cache_ttls: Mapping[str, float] = dataclasses.field(default_factory=lambda: dict(DEFAULT_CACHE_TTLS))
     cursor_secret: Secret = dataclasses.field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
     cursor_ttl_s: int = 24 * 3600
+    media_link_ttl_s: int = 15 * 60
     media_root: Path | None = None
     sources: tuple[SourceConfig, ...] = ()
     log_level: str = "info"
@@ -99,6 +100,7 @@ class Settings:
             cache_max_entries=config("CACHE_MAX_ENTRIES", cast=int, default=cls.cache_max_entries),
             cache_ttls={**DEFAULT_CACHE_TTLS, **_ttls(config("CACHE_TTLS", default=""))},
             cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
+            media_link_ttl_s=config("MEDIA_LINK_TTL_S", cast=int, default=cls.media_link_ttl_s),
             media_root=Path(media_root) if media_root else None,
             sources=load_sources(Path(sources_file), environ) if sources_file else (),
             log_level=config("LOG_LEVEL", default=cls.log_level),

@@ -13,10 +13,11 @@ from gateway.config import LOCAL_SOURCE_ID, Settings
 from gateway.cursors import CursorCodec
 from gateway.errors import NotFound
 from gateway.events import InProcessEvents
+from gateway.media import MediaLinks
 from gateway.sources.base import Source
 from gateway.sources.local import LocalSource
 from gateway.sources.registry import SourceDeps, create_source
-from gateway.store import MediaRemover, RecordingStore
+from gateway.store import MediaReader, MediaRemover, RecordingStore
 
 __all__ = ["Services"]
 
@@ -32,6 +33,7 @@ class Services:
     http: httpx.AsyncClient
     sources: Mapping[str, Source]
     events: InProcessEvents
+    media_links: MediaLinks
 
     @property
     def local(self) -> LocalSource:
@@ -52,7 +54,8 @@ class Services:
             settings.cache_max_entries
         )
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=httpx.Limits(max_connections=100))
-        local = LocalSource(LOCAL_SOURCE_ID, store, MediaRemover(settings.object_root, http))
+        local = LocalSource(LOCAL_SOURCE_ID, store, MediaRemover(settings.object_root, http),
+                            MediaReader(settings.object_root, http))
         deps = SourceDeps(cache=cache, ttls=settings.cache_ttls)
         sources: dict[str, Source] = {LOCAL_SOURCE_ID: local}
         sources.update((config.instance, create_source(config, deps)) for config in settings.sources)
@@ -61,10 +64,11 @@ class Services:
             settings=settings,
             store=store,
             cache=cache,
-            cursors=CursorCodec(settings.cursor_secret.__str__(), ttl_s=settings.cursor_ttl_s),
+            cursors=CursorCodec(str(settings.cursor_secret), ttl_s=settings.cursor_ttl_s),
             http=http,
             sources=sources,
             events=InProcessEvents(),
+            media_links=MediaLinks(str(settings.cursor_secret), ttl_s=settings.media_link_ttl_s),
         )
 
     async def aclose(self) -> None:

@@ -1,7 +1,7 @@
 """Recordings: the unified type, its parts, and the cross-source query."""
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -9,8 +9,9 @@ from strawberry.scalars import JSON
 
 from gateway import models
 from gateway.cursors import query_digest
-from gateway.errors import NotFound
+from gateway.errors import NotFound, Unsupported
 from gateway.ids import GlobalId
+from gateway.media import MediaTicket
 from gateway.search import search_recordings
 from gateway.sources import base
 from gateway.sources.base import Capability, RecordingSearch, SortField
@@ -68,6 +69,25 @@ class MediaMask:
     type: str
 
 
+@strawberry.type(description="A signed gateway URL for a media file; it expires, and is checked when fetched.")
+class MediaLink:
+    url: str
+    expires_at: datetime
+    format: MediaFormat | None  # type: ignore[valid-type]
+
+
+def media_link(info: Info, recording: models.Recording, media_file_id: str,
+               format: models.MediaFormat | None) -> MediaLink:
+    services = info.context.services
+    if Capability.MEDIA not in services.source(recording.source).capabilities:
+        raise Unsupported(f"source {recording.source} serves no media")
+    token, expires = services.media_links.issue(
+        MediaTicket(recording.source, recording.source_id, media_file_id, format, info.context.principal.id)
+    )
+    base = str(info.context.connection.base_url).rstrip("/")
+    return MediaLink(url=f"{base}/media/{token}", expires_at=datetime.fromtimestamp(expires, UTC), format=format)
+
+
 @strawberry.type(description="One media file of a recording (a call may have several legs).")
 class MediaFile:
     id: strawberry.ID
@@ -87,16 +107,21 @@ class MediaFile:
     masks: list[MediaMask]
     partitions: list[str]
     access_groups: list[str]
+    _recording: strawberry.Private[models.Recording]
+
+    @strawberry.field(description="Where to download it: a signed link, in `format` when the source converts.")
+    def download(self, info: Info, format: MediaFormat | None = None) -> MediaLink:  # type: ignore[valid-type]
+        return media_link(info, self._recording, self.id, format)
 
     @classmethod
-    def from_domain(cls, media: models.MediaFile) -> "MediaFile":
+    def from_domain(cls, media: models.MediaFile, recording: models.Recording) -> "MediaFile":
         return cls(
             id=strawberry.ID(media.id), format=media.format, mime_type=media.mime_type, media_id=media.media_id,
             call_uuid=media.call_uuid, start_time=media.start_time, end_time=media.end_time,
             duration_ms=media.duration_ms, size_bytes=media.size_bytes, encrypted=media.encrypted,
             storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile, parameters=media.parameters,
             masks=[MediaMask(time=m.time, type=m.type) for m in media.masks], partitions=list(media.partitions),
-            access_groups=list(media.access_groups),
+            access_groups=list(media.access_groups), _recording=recording,
         )
 
 
@@ -139,7 +164,7 @@ class Recording(Node):
             format=r.format, region=r.region, conversation_id=r.conversation_id,
             participants=[Participant(contact=Contact.from_domain(p.contact), joined_at=p.joined_at,
                                       left_at=p.left_at) for p in r.participants],
-            media_files=[MediaFile.from_domain(m) for m in r.media_files],
+            media_files=[MediaFile.from_domain(m, r) for m in r.media_files],
             events=[RecordingEvent(occurred_at=e.occurred_at, type=e.type, contact=Contact.from_domain(e.contact),
                                    data=e.data) for e in r.events],
             retention=Retention(archive_at=retention.archive_at, delete_at=retention.delete_at,
@@ -165,6 +190,11 @@ class Recording(Node):
             return self._recording.dialed_number
         call = await self._call(info)
         return call.dialed_number if call else None
+
+    @strawberry.field(description="A download link for the recording's (first) media file; null without media.")
+    def media(self, info: Info, format: MediaFormat | None = None) -> MediaLink | None:  # type: ignore[valid-type]
+        files = self._recording.media_files
+        return media_link(info, self._recording, files[0].id, format) if files else None
 
     @strawberry.field
     def source(self, info: Info) -> Source:

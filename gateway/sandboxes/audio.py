@@ -19,6 +19,8 @@ from collections.abc import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from gateway.http_range import parse_range
+
 __all__ = ["Audio", "audio_response"]
 
 RATE = 8000
@@ -111,20 +113,6 @@ class Audio:
             yield self.read(offset, min(end, offset + _CHUNK))
 
 
-def _parse_range(header: str, length: int) -> tuple[int, int] | None:
-    """One ``bytes=a-b`` range as ``(start, end_exclusive)``; None when unsatisfiable."""
-    unit, _, spec = header.partition("=")
-    if unit.strip() != "bytes" or "," in spec:
-        raise ValueError("unsupported range")
-    first, _, last = spec.strip().partition("-")
-    if not first:
-        suffix = int(last)
-        return (max(0, length - suffix), length) if suffix > 0 else None
-    start = int(first)
-    end = min(int(last) + 1, length) if last else length
-    return (start, end) if start < length and start < end else None
-
-
 def audio_response(request: Request, audio: Audio, *, ranges: bool = True, filename: str | None = None) -> Response:
     """Serve `audio`, honouring a single ``Range`` when `ranges` is on."""
     headers = {"Content-Type": audio.content_type}
@@ -135,7 +123,7 @@ def audio_response(request: Request, audio: Audio, *, ranges: bool = True, filen
     start, end, status = 0, audio.length, 200
     if ranges and request.headers.get("range"):
         try:
-            span = _parse_range(request.headers["range"], audio.length)
+            span = parse_range(request.headers["range"], audio.length)
         except ValueError:
             span = (0, audio.length)
         if span is None:

@@ -8,8 +8,9 @@ Caller and dialed numbers live on the call resource, loaded on demand (``call_id
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ import httpx
 
 from gateway.config import SourceConfig
 from gateway.errors import NotFound, Unsupported
+from gateway.media import MediaStream
 from gateway.models import CallDetails, MediaFile, MediaFormat, Recording, RecordingKind, RecordingState, SourceKind
 from gateway.sources.base import Capability, HealthStatus, Page, RecordingSearch, SortField, Source, SourceHealth
 from gateway.sources.registry import SourceDeps, upstream_for
@@ -48,7 +50,7 @@ def _last_segment(url: str | None) -> str | None:
 
 class BandwidthSource(Source):
     kind = SourceKind.BANDWIDTH
-    capabilities = frozenset({Capability.SEARCH})
+    capabilities = frozenset({Capability.SEARCH, Capability.MEDIA})
 
     def __init__(self, instance: str, upstream: Upstream, user_id: str, page_size: int = 100) -> None:
         self.instance = instance
@@ -119,6 +121,20 @@ class BandwidthSource(Source):
             return CallDetails(self.instance, call_id, raw.get("from"), raw.get("to"))
 
         return await asyncio.gather(*(one(i) for i in ids))
+
+    @contextlib.asynccontextmanager
+    async def open_media(
+        self, recording_id: str, media_file_id: str, format: MediaFormat | None, byte_range: str | None
+    ) -> AsyncIterator[MediaStream]:
+        (recording,) = await self.get_recordings([recording_id])
+        media = next((m for m in recording.media_files if m.id == media_file_id), None) if recording else None
+        if media is None:
+            raise NotFound(f"media file {media_file_id} of recording {recording_id} not found in {self.instance}")
+        if format not in (None, media.format):
+            raise Unsupported(f"{self.instance} serves media as recorded ({media.format.name}), not {format.name}")
+        headers = {"Range": byte_range} if byte_range else {}
+        async with self.upstream.stream("GET", f"{self._root}/media/{media_file_id}", headers=headers) as response:
+            yield MediaStream(response.status_code, dict(response.headers), response.aiter_bytes())
 
     async def health(self) -> SourceHealth:
         try:

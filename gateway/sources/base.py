@@ -8,17 +8,20 @@ by native id in one call, and reports its health. Mutations a source does not su
 from __future__ import annotations
 
 import abc
+import contextlib
 import dataclasses
 import enum
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from gateway.errors import Unsupported
+from gateway.media import MediaStream
 from gateway.models import (
     Annotation,
     AnnotationChanges,
     CallDetails,
+    MediaFormat,
     Recording,
     RetentionPolicy,
     SourceKind,
@@ -52,6 +55,7 @@ class Capability(enum.Enum):
     TOTAL_COUNT = "total_count"
     RETENTION_POLICIES = "retention_policies"
     ANNOTATIONS = "annotations"
+    MEDIA = "media"
     FILTER_TIME_RANGE = "filter_time_range"
     FILTER_CALLER_NUMBER = "filter_caller_number"
     FILTER_DIALED_NUMBER = "filter_dialed_number"
@@ -152,6 +156,14 @@ class Source(abc.ABC):
     async def count_recordings(self, search: RecordingSearch) -> int | None:
         """How many recordings match, when the source can tell cheaply; else None."""
         return None
+
+    @contextlib.asynccontextmanager
+    async def open_media(
+        self, recording_id: str, media_file_id: str, format: MediaFormat | None, byte_range: str | None
+    ) -> AsyncIterator[MediaStream]:
+        """Open one media file for streaming (in `format` when the source can convert)."""
+        raise Unsupported(f"source {self.instance} serves no media")
+        yield  # pragma: no cover - makes this an async generator
 
     async def get_calls(self, ids: Sequence[str]) -> Sequence[CallDetails | None]:
         """Call resources by id, for recordings whose `call_id` is set."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from gateway.errors import InvalidCursor, NotFound
-from gateway.models import Recording, SourceKind, User
+from gateway.errors import InvalidCursor, NotFound, Unsupported
+from gateway.media import MediaStream
+from gateway.models import MediaFormat, Recording, SourceKind, User
 from gateway.sources.base import (
     Capability,
     DeleteOutcome,
@@ -19,7 +21,7 @@ from gateway.sources.base import (
     SourceHealth,
 )
 from gateway.sources.engage_model import to_recording
-from gateway.store import Keyset, MediaRemover, RecordingQuery, RecordingStore, SortKey, StoredUser
+from gateway.store import Keyset, MediaReader, MediaRemover, RecordingQuery, RecordingStore, SortKey, StoredUser
 from gateway.store.engage import parse_time
 
 __all__ = ["LocalSource"]
@@ -47,13 +49,14 @@ class LocalSource(Source):
         Capability.SEARCH, Capability.USERS, Capability.INGEST, Capability.DELETE, Capability.TOTAL_COUNT,
         Capability.FILTER_TIME_RANGE, Capability.FILTER_CALLER_NUMBER, Capability.FILTER_DIALED_NUMBER,
         Capability.FILTER_PARTICIPANT, Capability.FILTER_USER_DATA, Capability.FILTER_REGION,
-        Capability.SORT_DURATION,
+        Capability.SORT_DURATION, Capability.MEDIA,
     })
 
-    def __init__(self, instance: str, store: RecordingStore, remover: MediaRemover) -> None:
+    def __init__(self, instance: str, store: RecordingStore, remover: MediaRemover, reader: MediaReader) -> None:
         self.instance = instance
         self.store = store
         self.remover = remover
+        self.reader = reader
 
     @staticmethod
     def _query(search: RecordingSearch) -> RecordingQuery:
@@ -120,6 +123,21 @@ class LocalSource(Source):
                 for f in failures
             ),
         )
+
+    @contextlib.asynccontextmanager
+    async def open_media(
+        self, recording_id: str, media_file_id: str, format: MediaFormat | None, byte_range: str | None
+    ) -> AsyncIterator[MediaStream]:
+        (document,) = await self.store.get_many([recording_id])
+        media = next((m for m in (document or {}).get("mediaFiles", []) if m["fileId"] == media_file_id), None)
+        if document is None or media is None:
+            raise NotFound(f"media file {media_file_id} of recording {recording_id} not found in {self.instance}")
+        stored = next(m for m in to_recording(document, self.instance).media_files if m.id == media_file_id)
+        if format not in (None, stored.format):
+            raise Unsupported(f"{self.instance} serves media as stored ({stored.format.name}), not {format.name}")
+        async with self.reader.open(media["mediaDescriptor"], stored.mime_type or "application/octet-stream",
+                                    byte_range) as stream:
+            yield stream
 
     async def health(self) -> SourceHealth:
         try:

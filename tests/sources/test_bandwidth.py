@@ -146,3 +146,13 @@ async def test_replicas_share_cached_responses_through_redis(tmp_path):
             await asyncio.gather(gql(one, "{ recordings(first: 5) { nodes { sourceId } } }"),
                                  gql(two, "{ recordings(first: 5) { nodes { sourceId } } }"))
             assert await counts.read() == {}
+
+
+async def test_media_streams_through_the_gateway(tmp_path):
+    async with running_sandbox("bandwidth", size=10) as sandbox, gateway_for(tmp_path, bandwidth(sandbox)) as client:
+        body = await gql(client, '{ recordings(filter: {sources: ["bw"], }, first: 10) '
+                                 '{ nodes { state format media { url } } } }')
+        node = next(n for n in body["data"]["recordings"]["nodes"] if n["state"] == "AVAILABLE" and n["format"] == "WAV")
+        response = await client.get(node["media"]["url"])
+        assert response.status_code == 200 and response.headers["content-type"] == "audio/wav"
+        assert response.content[:4] == b"RIFF" and len(response.content) == int(response.headers["content-length"])
