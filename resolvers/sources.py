@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import strawberry
 
+from gateway.errors import GatewayError
 from gateway.sources import base
 from resolvers.common import Info
 from resolvers.enums import SourceCapability, SourceHealthStatus, SourceKind
@@ -16,6 +17,7 @@ class SourceHealth:
     status: SourceHealthStatus  # type: ignore[valid-type]
     message: str | None
     checked_at: datetime
+    cache_reachable: bool = strawberry.field(description="False while the shared cache is down (answers uncached).")
 
 
 @strawberry.type(description="One upstream source instance (two Genesys Cloud orgs are two sources).")
@@ -35,9 +37,15 @@ class Source:
         )
 
     @strawberry.field
-    async def health(self) -> SourceHealth:
+    async def health(self, info: Info) -> SourceHealth:
         health = await self._source.health()
-        return SourceHealth(status=health.status, message=health.message, checked_at=datetime.now(UTC))
+        try:
+            await info.context.services.cache.ping()
+            cache_reachable = True
+        except GatewayError:
+            cache_reachable = False
+        return SourceHealth(status=health.status, message=health.message, checked_at=datetime.now(UTC),
+                            cache_reachable=cache_reachable)
 
 
 @strawberry.type
