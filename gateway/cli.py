@@ -10,12 +10,11 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import uvicorn
 
 from gateway.config import ConfigError, Settings
-from gateway.sandboxes.runner import KINDS
+from gateway.sandboxes.runner import KINDS, RunningSandbox
 
 __all__ = ["main"]
 
@@ -37,14 +36,11 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sandbox_toml(kind: str, connection: dict[str, Any]) -> str:
-    lines = [
-        f"[sources.{kind.replace('_', '-')}-sandbox]",
-        f'kind = "{kind}"',
-        f'base_url = "{connection["base_url"]}"',
-        f"[sources.{kind.replace('_', '-')}-sandbox.credentials]",
-    ]
-    lines += [f'{name} = "{value}"' for name, value in connection.items() if name not in ("base_url", "kind")]
+def _sandbox_toml(sandbox: RunningSandbox) -> str:
+    config = sandbox.source_config
+    lines = [f"[sources.{config.instance}]", f'kind = "{config.kind.value}"', f'base_url = "{config.base_url}"',
+             f"[sources.{config.instance}.credentials]"]
+    lines += [f'{name} = "{value}"' for name, value in config.credentials.items()]
     return "\n".join(lines)
 
 
@@ -62,7 +58,7 @@ async def _run_sandboxes(args: argparse.Namespace) -> None:
         for sandbox in running:
             print(f"{sandbox.kind:15} {sandbox.base_url}  (admin: {sandbox.base_url}/_sandbox/counts)")
         print("\n# Source configuration for RECGATE_CONFIG:\n")
-        print("\n\n".join(_sandbox_toml(s.kind, s.connection) for s in running), flush=True)
+        print("\n\n".join(_sandbox_toml(s) for s in running), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -65,6 +65,9 @@ class Settings:
     media_link_ttl_s: int = 15 * 60
     media_root: Path | None = None
     sources: tuple[SourceConfig, ...] = ()
+    # With no sources configured, start the vendor sandboxes and connect to them (the demo setup).
+    sandboxes: bool = False
+    sandbox_size: int = 200
     log_level: str = "info"
 
     @property
@@ -91,6 +94,7 @@ class Settings:
         sources_file = config("CONFIG", default=None)
         cursor_secret = config("CURSOR_SECRET", cast=Secret, default=None)
         media_root = config("MEDIA_ROOT", default=None)
+        sources = load_sources(Path(sources_file), environ) if sources_file else ()
         return cls(
             host=config("HOST", default=cls.host),
             port=config("PORT", cast=int, default=cls.port),
@@ -102,7 +106,9 @@ class Settings:
             cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
             media_link_ttl_s=config("MEDIA_LINK_TTL_S", cast=int, default=cls.media_link_ttl_s),
             media_root=Path(media_root) if media_root else None,
-            sources=load_sources(Path(sources_file), environ) if sources_file else (),
+            sources=sources,
+            sandboxes=config("SANDBOXES", cast=bool, default=not sources),
+            sandbox_size=config("SANDBOX_SIZE", cast=int, default=cls.sandbox_size),
             log_level=config("LOG_LEVEL", default=cls.log_level),
             **({"cursor_secret": cursor_secret} if cursor_secret else {}),
         )

@@ -14,14 +14,27 @@ from gateway.cursors import CursorCodec
 from gateway.errors import NotFound
 from gateway.events import InProcessEvents
 from gateway.media import MediaLinks
+from gateway.models import SourceKind
+from gateway.sandboxes.kit import SandboxConfig
+from gateway.sandboxes.runner import KINDS, RunningSandbox, start_sandboxes, stop_sandboxes
 from gateway.sources.base import Source
 from gateway.sources.local import LocalSource
-from gateway.sources.registry import SourceDeps, create_source
+from gateway.sources.registry import SourceDeps, create_source, has_connector
 from gateway.store import MediaReader, MediaRemover, RecordingStore
 
 __all__ = ["Services"]
 
 logger = logging.getLogger("recgate")
+
+
+async def _embedded_sandboxes(settings: Settings) -> list[RunningSandbox]:
+    """The demo setup: with no sources configured, a sandbox for every kind the gateway connects to."""
+    if settings.sources or not settings.sandboxes:
+        return []
+    kinds = [kind for kind in KINDS if has_connector(SourceKind(kind))]
+    running = await start_sandboxes(kinds, SandboxConfig(size=settings.sandbox_size))
+    logger.info("started sandboxes: %s", ", ".join(f"{s.kind} at {s.base_url}" for s in running))
+    return running
 
 
 @dataclasses.dataclass
@@ -34,6 +47,7 @@ class Services:
     sources: Mapping[str, Source]
     events: InProcessEvents
     media_links: MediaLinks
+    sandboxes: list[RunningSandbox] = dataclasses.field(default_factory=list)
 
     @property
     def local(self) -> LocalSource:
@@ -57,8 +71,10 @@ class Services:
         local = LocalSource(LOCAL_SOURCE_ID, store, MediaRemover(settings.object_root, http),
                             MediaReader(settings.object_root, http))
         deps = SourceDeps(cache=cache, ttls=settings.cache_ttls)
+        sandboxes = await _embedded_sandboxes(settings)
+        configs = settings.sources or tuple(sandbox.source_config for sandbox in sandboxes)
         sources: dict[str, Source] = {LOCAL_SOURCE_ID: local}
-        sources.update((config.instance, create_source(config, deps)) for config in settings.sources)
+        sources.update((config.instance, create_source(config, deps)) for config in configs)
         logger.info("store %s, cache %s", store.engine.url.get_backend_name(), type(cache).__name__)
         return cls(
             settings=settings,
@@ -69,6 +85,7 @@ class Services:
             sources=sources,
             events=InProcessEvents(),
             media_links=MediaLinks(str(settings.cursor_secret), ttl_s=settings.media_link_ttl_s),
+            sandboxes=sandboxes,
         )
 
     async def aclose(self) -> None:
@@ -77,3 +94,4 @@ class Services:
         await self.http.aclose()
         await self.cache.aclose()
         await self.store.aclose()
+        await stop_sandboxes(self.sandboxes)

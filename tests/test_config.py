@@ -26,6 +26,7 @@ def test_defaults_are_the_embedded_setup():
     settings = Settings.from_environ({})
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
     assert settings.redis_url is None and settings.sources == ()
+    assert settings.sandboxes is True, "with no sources configured, the demo starts the sandboxes"
     assert settings.object_root == Path(".recgate/objects")
 
 
@@ -51,6 +52,7 @@ def test_sources_file_with_credentials_from_the_environment(tmp_path: Path):
     path.write_text(SOURCES)
     settings = Settings.from_environ({"RECGATE_CONFIG": str(path), "GC_ID": "client-1", "GC_SECRET": "hush"})
     gc, webex = settings.sources
+    assert settings.sandboxes is False
     assert (gc.instance, gc.kind, gc.base_url) == ("gc-emea", SourceKind.GENESYS_CLOUD, "https://api.mypurecloud.ie")
     assert str(gc.credentials["client_secret"]) == "hush" and "hush" not in repr(gc)
     assert gc.options == {"page_size": 100}

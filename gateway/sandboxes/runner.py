@@ -8,10 +8,17 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
+from starlette.datastructures import Secret
+
+from gateway.config import SourceConfig
+from gateway.models import SourceKind
 from gateway.sandboxes.kit import SandboxConfig
 from gateway.sandboxes.serving import EmbeddedServer, start_server, stop_server
 
 __all__ = ["KINDS", "RunningSandbox", "start_sandboxes", "stop_sandboxes"]
+
+# Connection details that are not credentials.
+_NOT_CREDENTIALS = ("base_url", "kind")
 
 KINDS = ("genesys_cloud", "webex", "bandwidth", "genesys_engage")
 
@@ -23,6 +30,14 @@ class RunningSandbox:
     connection: dict[str, Any]
     server: EmbeddedServer
     task: asyncio.Task[None]
+
+    @property
+    def source_config(self) -> SourceConfig:
+        """How the gateway connects to this sandbox, as a configured source ``<kind>-sandbox``."""
+        credentials = {name: Secret(str(value)) for name, value in self.connection.items()
+                       if name not in _NOT_CREDENTIALS}
+        return SourceConfig(f"{self.kind.replace('_', '-')}-sandbox", SourceKind(self.kind),
+                            self.connection["base_url"], credentials)
 
 
 async def start_sandboxes(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.util
 from collections.abc import Mapping
 
 import httpx
@@ -14,7 +15,7 @@ from gateway.models import SourceKind
 from gateway.sources.base import Source
 from gateway.sources.upstream import Backoff, CircuitBreaker, Dialect, Retry, Upstream
 
-__all__ = ["SourceDeps", "create_source", "upstream_for"]
+__all__ = ["SourceDeps", "create_source", "has_connector", "upstream_for"]
 
 _CONNECTORS = {
     SourceKind.BANDWIDTH: "gateway.sources.bandwidth:BandwidthSource",
@@ -56,6 +57,11 @@ def upstream_for(
         breaker=CircuitBreaker(int(options.get("breaker_threshold", 5)), float(options.get("breaker_reset_s", 30.0))),
         max_concurrency=int(options.get("max_concurrency", 8)),
     )
+
+
+def has_connector(kind: SourceKind) -> bool:
+    """Whether this installation has a connector for `kind`."""
+    return kind in _CONNECTORS and importlib.util.find_spec(_CONNECTORS[kind].partition(":")[0]) is not None
 
 
 def create_source(config: SourceConfig, deps: SourceDeps) -> Source:
