@@ -20,6 +20,8 @@ counted nor faulted:
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import dataclasses
 import random
 import time
@@ -42,10 +44,24 @@ __all__ = [
     "SandboxMiddleware",
     "SandboxState",
     "VendorErrors",
+    "basic_credentials",
     "build_app",
 ]
 
 ADMIN_PREFIX = "/_sandbox"
+
+
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    """The (user, password) of an ``Authorization: Basic`` header; None when absent or malformed."""
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, colon, password = decoded.partition(":")
+    return (user, password) if colon else None
 
 
 @dataclasses.dataclass(frozen=True)

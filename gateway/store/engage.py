@@ -48,8 +48,7 @@ def parse_time(value: Any) -> datetime:
 
 def format_time(moment: datetime) -> str:
     """Engage's wire format, in UTC: ``2015-09-10T16:58:22.000+0000``."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "+0000")
 
 
 class _Checker:
@@ -198,19 +197,23 @@ def _normalized_event(event: Mapping[str, Any]) -> dict[str, Any]:
     return {**event, "occurredAt": format_time(parse_time(event["occurredAt"]))}
 
 
+def _file_id(recording_id: str, identity: tuple[str, ...]) -> str:
+    """A media file's id: stable for the same recording and storage identity, on every server."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "\x1f".join((recording_id, *identity))))
+
+
 def merge(stored: Mapping[str, Any] | None, posted: Mapping[str, Any]) -> dict[str, Any]:
     """The recording after a (re-)POST of a valid `posted` document onto `stored` (or nothing).
 
     Media files are replaced when a posted descriptor has the same storage identity and added
-    otherwise; events likewise by (occurredAt, event, contact.phoneNumber). Each media file
-    keeps a stable ``fileId``, and start/stop times are the min/max over the media files.
+    otherwise; events likewise by (occurredAt, event, contact.phoneNumber). Each media file has
+    a ``fileId`` derived from the recording id and its storage identity, and start/stop times
+    are the min/max over the media files.
     """
     media_by_identity = {media_identity(m["mediaDescriptor"]): m for m in (stored or {}).get("mediaFiles", [])}
     for media in posted["mediaFiles"]:
         identity = media_identity(media["mediaDescriptor"])
-        previous = media_by_identity.get(identity)
-        file_id = previous["fileId"] if previous else str(uuid.uuid4())
-        media_by_identity[identity] = _normalized_media(media, file_id)
+        media_by_identity[identity] = _normalized_media(media, _file_id(posted["id"], identity))
     events_by_identity = {_event_identity(e): e for e in (stored or {}).get("eventHistory", [])}
     for event in posted["eventHistory"]:
         normalized = _normalized_event(event)

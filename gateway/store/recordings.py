@@ -97,19 +97,19 @@ def _where(query: engage.RecordingQuery) -> list[sa.ColumnElement[bool]]:
 
 
 def _index_rows(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    contact_rows, data_rows = [], []
+    """Search rows: each distinct named contact (name searches) and each distinct event data value."""
+    contacts_seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    values: dict[str, None] = {}
     for event in document["eventHistory"]:
         contact = event["contact"]
-        contact_rows.append({
-            "recording_id": document["id"],
-            "contact_type": contact["type"],
-            "phone_number": contact["phoneNumber"],
-            "user_name": contact.get("userName"),
-            "first_name": contact.get("firstName"),
-            "last_name": contact.get("lastName"),
-        })
-        data_rows += [{"recording_id": document["id"], "value": v} for v in (event.get("data") or {}).values()]
-    return contact_rows, data_rows
+        names = (contact.get("userName"), contact.get("firstName"), contact.get("lastName"))
+        if any(names):
+            contacts_seen.setdefault((contact["type"], contact["phoneNumber"], *names), {
+                "recording_id": document["id"], "contact_type": contact["type"], "phone_number": contact["phoneNumber"],
+                "user_name": names[0], "first_name": names[1], "last_name": names[2],
+            })
+        values.update(dict.fromkeys((event.get("data") or {}).values()))
+    return list(contacts_seen.values()), [{"recording_id": document["id"], "value": v} for v in values]
 
 
 def _columns(document: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +177,8 @@ class RecordingStore:
             await conn.execute(recordings.update().where(recordings.c.id == document["id"]).values(**values))
             await self._delete_index_rows(conn, document["id"])
         contact_rows, data_rows = _index_rows(document)
-        await conn.execute(contacts.insert(), contact_rows)
+        if contact_rows:
+            await conn.execute(contacts.insert(), contact_rows)
         if data_rows:
             await conn.execute(user_data.insert(), data_rows)
         return IngestResult(document, created=stored is None)

@@ -250,3 +250,11 @@ async def test_ingest_many_merges_and_indexes_in_one_transaction(store, seed_rec
     with pytest.raises(BadInput):
         await store.ingest_many([make_recording(4), invalid])
     assert await store.get_many(["REC0003", "REC0004"]) == [None, None]
+
+
+async def test_a_recording_with_only_external_contacts(store, seed_recording):
+    seed_recording["eventHistory"] = [{"occurredAt": "2013-05-18T22:25:56.000+0000", "event": "Joined",
+                                       "contact": {"type": "External", "phoneNumber": "UNKNOWN"}}]
+    assert (await store.ingest(seed_recording)).created
+    assert await store.users() == []
+    assert [d["id"] for d in await store.search(parse_query({"userName": "*"}), limit=10)] == []

@@ -22,7 +22,7 @@ class Context:
 
     def authorize(self, request: Request) -> None:
         """401 unless Basic auth holds this user's token and secret and the path names this user."""
-        if self.credentials.token_of(request.headers.get("authorization")) is None:
+        if self.credentials.token_of(request) is None:
             raise CatapultError.unauthorized("unauthorized", "The API token and secret are not valid")
         path_user = request.path_params.get("userId")
         if path_user is not None and path_user != self.credentials.user_id:

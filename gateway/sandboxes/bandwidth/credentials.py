@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import hmac
+
+from starlette.requests import Request
+
+from gateway.sandboxes.kit import basic_credentials
 
 __all__ = ["DEFAULT_CREDENTIALS", "Credentials"]
 
@@ -18,18 +20,13 @@ class Credentials:
     api_token: str
     api_secret: str = dataclasses.field(repr=False)
 
-    def token_of(self, authorization: str | None) -> str | None:
-        """The API token when `authorization` is Basic with this token and secret, else None."""
-        scheme, _, encoded = (authorization or "").partition(" ")
-        if scheme.lower() != "basic":
+    def token_of(self, request: Request) -> str | None:
+        """The API token when the request's Basic credentials are this token and secret, else None."""
+        pair = basic_credentials(request)
+        if pair is None:
             return None
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        token, _, secret = decoded.partition(":")
         expected = f"{self.api_token}:{self.api_secret}".encode()
-        return token if hmac.compare_digest(f"{token}:{secret}".encode(), expected) else None
+        return pair[0] if hmac.compare_digest(f"{pair[0]}:{pair[1]}".encode(), expected) else None
 
 
 DEFAULT_CREDENTIALS = Credentials(

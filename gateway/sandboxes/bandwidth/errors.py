@@ -119,7 +119,7 @@ class CatapultErrors:
         _, _, path = route_template.partition(" ")
         if not path.startswith(_API_PREFIX):
             return None
-        token = self.credentials.token_of(request.headers.get("authorization"))
+        token = self.credentials.token_of(request)
         if token is None:
             return None
         return f"{token}:{path.removeprefix(_API_PREFIX).split('/', 1)[0]}"

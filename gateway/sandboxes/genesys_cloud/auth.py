@@ -8,8 +8,6 @@ form body ``grant_type=client_credentials`` give ``{"access_token", "token_type"
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import secrets
 from collections.abc import Callable
@@ -18,6 +16,8 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from gateway.sandboxes.kit import basic_credentials
 
 from .errors import ApiError
 
@@ -36,17 +36,6 @@ class Credentials:
 def _oauth_error(status: int, error: str, description: str) -> Response:
     body = {"error": error, "description": description, "error_description": description}
     return JSONResponse(body, status_code=status)
-
-
-def _basic(header: str) -> tuple[str, str] | None:
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        client_id, sep, secret = base64.b64decode(value.strip(), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return (client_id, secret) if sep else None
 
 
 class TokenStore:
@@ -77,7 +66,7 @@ class TokenStore:
         """``POST /oauth/token``."""
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         grant_type = form.get("grant_type", [""])[0]
-        pair = _basic(request.headers.get("authorization", ""))
+        pair = basic_credentials(request)
         if pair is None or pair[0] != self.credentials.client_id:
             return _oauth_error(400, "invalid_client", "client not found")
         if not secrets.compare_digest(pair[1], self.credentials.client_secret):
