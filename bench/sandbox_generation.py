@@ -1,0 +1,39 @@
+"""How long each vendor sandbox takes to build its seeded data, at a given size.
+
+    .venv/bin/python bench/sandbox_generation.py [SIZE]      (default 100000)
+
+Prints seconds per sandbox and each one's ratio to the fastest. Engage persists through the
+local store (validation, merge, SQL), the others keep their data in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+import time
+
+from asgi_lifespan import LifespanManager
+
+from gateway.sandboxes.kit import SandboxConfig
+from gateway.sandboxes.runner import KINDS
+
+
+async def build_seconds(kind: str, size: int) -> float:
+    module = importlib.import_module(f"gateway.sandboxes.{kind}")
+    started = time.perf_counter()
+    app = module.create_app(SandboxConfig(size=size))
+    async with LifespanManager(app, startup_timeout=600):
+        return time.perf_counter() - started
+
+
+async def main(size: int) -> None:
+    results = {kind: await build_seconds(kind, size) for kind in KINDS}
+    fastest = min(results.values())
+    print(f"sandbox generation, {size:,} recordings each")
+    for kind, seconds in results.items():
+        print(f"  {kind:15} {seconds:6.1f} s   x{seconds / fastest:4.1f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
