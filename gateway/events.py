@@ -1,26 +1,38 @@
-"""Recording events (created, updated, deleted) published by writers, streamed to subscribers.
+"""Recording events (created, updated, annotated, deleted) published by writers, streamed to subscribers.
 
-`InProcessEvents` fans events out inside one process; every subscriber gets its own bounded
-queue, and a subscriber too slow to keep up loses the oldest events rather than stalling
-publishers.
+`InProcessEvents` fans events out inside one process (the embedded default). `RedisEvents`
+goes through a Redis pub/sub channel, so a subscriber on one replica sees what another
+replica published; while Redis is unreachable it still delivers inside its own process.
+Every subscriber has a bounded queue: one too slow to keep up loses the oldest events rather
+than stalling publishers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import enum
+import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Protocol
 
-__all__ = ["EventType", "InProcessEvents", "RecordingChange"]
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+__all__ = ["EventBus", "EventType", "InProcessEvents", "RecordingChange", "RedisEvents"]
+
+logger = logging.getLogger("recgate.events")
 
 
 class EventType(enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
-    DELETED = "deleted"
+    STATE_CHANGED = "state_changed"
     ANNOTATED = "annotated"
+    DELETED = "deleted"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +41,22 @@ class RecordingChange:
     source: str
     recording_id: str
     occurred_at: datetime
+
+    def to_json(self) -> str:
+        return json.dumps([self.type.value, self.source, self.recording_id, self.occurred_at.isoformat()])
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> RecordingChange:
+        kind, source, recording_id, occurred_at = json.loads(raw)
+        return cls(EventType(kind), source, recording_id, datetime.fromisoformat(occurred_at))
+
+
+class EventBus(Protocol):
+    async def publish(self, change: RecordingChange) -> None: ...
+
+    def subscribe(self) -> AsyncIterator[RecordingChange]: ...
+
+    async def aclose(self) -> None: ...
 
 
 class InProcessEvents:
@@ -50,3 +78,63 @@ class InProcessEvents:
                 yield await queue.get()
         finally:
             self._subscribers.discard(queue)
+
+    async def aclose(self) -> None:
+        self._subscribers.clear()
+
+
+class RedisEvents:
+    """Events through the Redis channel `channel`, shared by every replica."""
+
+    def __init__(self, client: Redis, channel: str = "recgate:recording-events") -> None:
+        self.client = client
+        self.channel = channel
+        self._local = InProcessEvents()
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisEvents:
+        return cls(Redis.from_url(url, socket_connect_timeout=2))
+
+    async def publish(self, change: RecordingChange) -> None:
+        try:
+            await self.client.publish(self.channel, change.to_json())
+        except RedisError:
+            logger.warning("redis unavailable: %s delivered to this replica's subscribers only", change.type.value)
+            await self._local.publish(change)
+
+    async def _remote(self) -> AsyncIterator[RecordingChange]:
+        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(self.channel)
+            async for message in pubsub.listen():
+                yield RecordingChange.from_json(message["data"])
+        except RedisError:
+            logger.warning("redis unavailable: this subscriber sees this replica's events only")
+        finally:
+            with contextlib.suppress(RedisError):
+                await pubsub.aclose()
+
+    async def subscribe(self) -> AsyncIterator[RecordingChange]:
+        queue: asyncio.Queue[RecordingChange] = asyncio.Queue(1000)
+
+        async def pump(changes: AsyncIterator[RecordingChange]) -> None:
+            try:
+                async for change in changes:
+                    if queue.full():
+                        queue.get_nowait()
+                    queue.put_nowait(change)
+            finally:
+                await changes.aclose()  # type: ignore[attr-defined]
+
+        pumps = [asyncio.create_task(pump(self._remote())), asyncio.create_task(pump(self._local.subscribe()))]
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            for task in pumps:
+                task.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        await self._local.aclose()
+        await self.client.aclose()

@@ -12,7 +12,7 @@ from gateway.cache import Cache, MemoryCache, RedisCache
 from gateway.config import LOCAL_SOURCE_ID, Settings
 from gateway.cursors import CursorCodec
 from gateway.errors import NotFound
-from gateway.events import InProcessEvents
+from gateway.events import EventBus, InProcessEvents, RedisEvents
 from gateway.media import MediaLinks
 from gateway.models import SourceKind
 from gateway.sandboxes.kit import SandboxConfig
@@ -45,7 +45,7 @@ class Services:
     cursors: CursorCodec
     http: httpx.AsyncClient
     sources: Mapping[str, Source]
-    events: InProcessEvents
+    events: EventBus
     media_links: MediaLinks
     sandboxes: list[RunningSandbox] = dataclasses.field(default_factory=list)
 
@@ -83,7 +83,7 @@ class Services:
             cursors=CursorCodec(str(settings.cursor_secret), ttl_s=settings.cursor_ttl_s),
             http=http,
             sources=sources,
-            events=InProcessEvents(),
+            events=RedisEvents.from_url(settings.redis_url) if settings.redis_url else InProcessEvents(),
             media_links=MediaLinks(str(settings.cursor_secret), ttl_s=settings.media_link_ttl_s),
             sandboxes=sandboxes,
         )
@@ -93,5 +93,6 @@ class Services:
             await source.aclose()
         await self.http.aclose()
         await self.cache.aclose()
+        await self.events.aclose()
         await self.store.aclose()
         await stop_sandboxes(self.sandboxes)
