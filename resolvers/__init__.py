@@ -1,0 +1,1 @@
+"""The GraphQL layer: one module per domain, assembled in `resolvers.schema`."""
