@@ -25,4 +25,4 @@ class Context:
 
     @functools.cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.services.sources)
+        return Loaders(self.services.sources, self.services.annotations)

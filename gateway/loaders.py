@@ -9,15 +9,19 @@ from aiodataloader import DataLoader
 
 from gateway.models import Annotation, CallDetails, Recording, User
 from gateway.sources.base import Source
+from gateway.store import AnnotationStore
 
 __all__ = ["Loaders"]
 
 class Loaders:
     """Batches and deduplicates by-id lookups within one GraphQL request."""
 
-    def __init__(self, sources: Mapping[str, Source]) -> None:
+    def __init__(self, sources: Mapping[str, Source], kept_annotations: AnnotationStore) -> None:
         self._sources = sources
         self._loaders: dict[tuple[str, str], DataLoader[str, Any]] = {}
+        self._kept: DataLoader[tuple[str, str], list[Annotation]] = DataLoader(
+            kept_annotations.for_recordings, max_batch_size=500  # type: ignore[arg-type]
+        )
 
     def _loader(self, entity: str, source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[Any]]]) -> Any:
         key = (entity, source)
@@ -48,6 +52,10 @@ class Loaders:
             "annotations", source, self._sources[source].get_annotations
         )
         return loader
+
+    def kept_annotations(self) -> DataLoader[tuple[str, str], list[Annotation]]:
+        """Annotations the gateway keeps, by (source, recording id)."""
+        return self._kept
 
     def prime_recording(self, recording: Recording) -> None:
         """Make a recording already fetched by a search available to `node` lookups in this request."""

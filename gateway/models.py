@@ -241,6 +241,8 @@ class Annotation:
     created_by: UserRef | None = None
     created_at: datetime | None = None
     vendor_data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # The source of the annotated recording, when the annotation is kept elsewhere (the gateway).
+    recording_source: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

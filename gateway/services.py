@@ -20,7 +20,7 @@ from gateway.sandboxes.runner import KINDS, RunningSandbox, start_sandboxes, sto
 from gateway.sources.base import Source
 from gateway.sources.local import LocalSource
 from gateway.sources.registry import SourceDeps, create_source, has_connector
-from gateway.store import MediaReader, MediaRemover, RecordingStore
+from gateway.store import AnnotationStore, MediaReader, MediaRemover, RecordingStore
 
 __all__ = ["Services"]
 
@@ -41,6 +41,7 @@ async def _embedded_sandboxes(settings: Settings) -> list[RunningSandbox]:
 class Services:
     settings: Settings
     store: RecordingStore
+    annotations: AnnotationStore
     cache: Cache
     cursors: CursorCodec
     http: httpx.AsyncClient
@@ -79,6 +80,7 @@ class Services:
         return cls(
             settings=settings,
             store=store,
+            annotations=AnnotationStore(store.engine),
             cache=cache,
             cursors=CursorCodec(str(settings.cursor_secret), ttl_s=settings.cursor_ttl_s),
             http=http,

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import strawberry
 
 from gateway import models
+from gateway.errors import NotFound
 from gateway.events import EventType, RecordingChange
 from gateway.ids import GlobalId
 from gateway.sources.base import Capability
@@ -40,15 +41,21 @@ class Annotation(Node):
     @strawberry.field(description="The recording annotated.")
     def recording_id(self) -> strawberry.ID:
         a = self._annotation
-        return strawberry.ID(GlobalId(a.source, "Recording", a.recording_id).encode())
+        return strawberry.ID(GlobalId(a.recording_source or a.source, "Recording", a.recording_id).encode())
+
+
+def _keeps_annotations(info: Info, source: str) -> bool:
+    """Whether `source` keeps annotations itself; for the others, the gateway keeps them."""
+    return Capability.ANNOTATIONS in info.context.services.source(source).capabilities
 
 
 async def annotations_of(info: Info, recording: models.Recording) -> list[Annotation]:
-    """A recording's annotations, batched per source; none for sources that keep none."""
-    source = info.context.services.source(recording.source)
-    if Capability.ANNOTATIONS not in source.capabilities:
-        return []
-    found = await info.context.loaders.annotations(source.instance).load(recording.source_id)
+    """A recording's annotations, batched per source (or from the gateway's own store)."""
+    loaders = info.context.loaders
+    if _keeps_annotations(info, recording.source):
+        found = await loaders.annotations(recording.source).load(recording.source_id)
+    else:
+        found = await loaders.kept_annotations().load((recording.source, recording.source_id))
     return [Annotation.from_domain(a) for a in found]
 
 
@@ -70,32 +77,46 @@ class DeleteAnnotationPayload:
 
 
 async def _announce(info: Info, annotation: models.Annotation) -> None:
+    source = annotation.recording_source or annotation.source
     await info.context.services.events.publish(
-        RecordingChange(EventType.ANNOTATED, annotation.source, annotation.recording_id, datetime.now(UTC))
+        RecordingChange(EventType.ANNOTATED, source, annotation.recording_id, datetime.now(UTC))
     )
 
 
 @strawberry.type
 class AnnotationMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Annotate any recording: in its source when it keeps annotations, "
+                                      "else in the gateway.")
     async def create_annotation(self, info: Info, recording_id: strawberry.ID, input: AnnotationInput) -> Annotation:
         target = GlobalId.decode(recording_id, expected_type="Recording")
-        source = info.context.services.source(target.source)
-        annotation = await source.create_annotation(target.native_id, input.to_domain())
+        services = info.context.services
+        if _keeps_annotations(info, target.source):
+            annotation = await services.source(target.source).create_annotation(target.native_id, input.to_domain())
+        else:
+            if await info.context.loaders.recordings(target.source).load(target.native_id) is None:
+                raise NotFound(f"recording {target.native_id} not found in {target.source}")
+            annotation = await services.annotations.create(target.source, target.native_id, input.to_domain(),
+                                                           info.context.principal.id)
         await _announce(info, annotation)
         return Annotation.from_domain(annotation)
 
     @strawberry.mutation
     async def update_annotation(self, info: Info, id: strawberry.ID, input: AnnotationInput) -> Annotation:
         target = GlobalId.decode(id, expected_type="Annotation")
-        annotation = await info.context.services.source(target.source).update_annotation(
-            target.native_id, input.to_domain()
-        )
+        if _keeps_annotations(info, target.source):
+            annotation = await info.context.services.source(target.source).update_annotation(
+                target.native_id, input.to_domain()
+            )
+        else:
+            annotation = await info.context.services.annotations.update(target.native_id, input.to_domain())
         await _announce(info, annotation)
         return Annotation.from_domain(annotation)
 
     @strawberry.mutation
     async def delete_annotation(self, info: Info, id: strawberry.ID) -> DeleteAnnotationPayload:
         target = GlobalId.decode(id, expected_type="Annotation")
-        await info.context.services.source(target.source).delete_annotation(target.native_id)
+        if _keeps_annotations(info, target.source):
+            await info.context.services.source(target.source).delete_annotation(target.native_id)
+        else:
+            await info.context.services.annotations.delete(target.native_id)
         return DeleteAnnotationPayload(deleted_id=id)

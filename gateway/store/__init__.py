@@ -1,10 +1,12 @@
 """The local store: recordings ingested straight into the gateway (Engage model and rules)."""
 
+from gateway.store.annotations import AnnotationStore
 from gateway.store.engage import RecordingQuery, parse_query
 from gateway.store.objects import MediaDeletionFailure, MediaReader, MediaRemover
 from gateway.store.recordings import IngestResult, Keyset, RecordingStore, SortKey, StoredUser
 
 __all__ = [
+    "AnnotationStore",
     "IngestResult",
     "Keyset",
     "MediaDeletionFailure",

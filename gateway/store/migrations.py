@@ -26,8 +26,13 @@ async def _create_recording_tables(conn: AsyncConnection) -> None:
     )
 
 
+async def _create_annotations(conn: AsyncConnection) -> None:
+    await conn.run_sync(tables.metadata.create_all, tables=[tables.annotations])
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "create recordings, contacts and user data", _create_recording_tables),
+    (2, "create gateway-kept annotations", _create_annotations),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["contacts", "metadata", "recordings", "schema_migrations", "user_data"]
+__all__ = ["annotations", "contacts", "metadata", "recordings", "schema_migrations", "user_data"]
 
 metadata = sa.MetaData()
 
@@ -56,4 +56,21 @@ user_data = sa.Table(
     metadata,
     sa.Column("recording_id", sa.String(255), nullable=False, index=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+# Annotations the gateway keeps for recordings whose source has none of its own (any source).
+annotations = sa.Table(
+    "annotations",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("recording_source", sa.String(255), nullable=False),
+    sa.Column("recording_id", sa.String(512), nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("description", sa.Text),
+    sa.Column("location_ms", sa.BigInteger),
+    sa.Column("duration_ms", sa.BigInteger),
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_annotations_recording", "recording_source", "recording_id"),
 )

@@ -52,11 +52,34 @@ async def test_graphql_errors_carry_codes_and_never_500(gateway):
     assert "errors" not in await gql(gateway, deep)
 
 
-async def test_annotation_mutations_say_when_a_source_keeps_no_annotations(gateway, seed_recording):
+ANNOTATE = """
+mutation($id: ID!, $input: AnnotationInput!) {
+  createAnnotation(recordingId: $id, input: $input) { id name description locationMs recordingId }
+}"""
+
+
+async def test_the_gateway_keeps_annotations_for_sources_without_their_own(gateway, seed_recording):
     created = await gql(gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) "
                                  "{ recording { id annotations { id } } } }", r=seed_recording)
     recording = created["data"]["ingestRecording"]["recording"]
     assert recording["annotations"] == []
-    body = await gql(gateway, 'mutation($id: ID!) { createAnnotation(recordingId: $id, input: {name: "x"}) { id } }',
-                     id=recording["id"])
-    assert codes(body) == ["UNSUPPORTED"]
+    first = await gql(gateway, ANNOTATE, id=recording["id"], input={"name": "greeting", "locationMs": 1200})
+    second = await gql(gateway, ANNOTATE, id=recording["id"], input={"name": "hold", "description": "music"})
+    note = first["data"]["createAnnotation"]
+    assert note["recordingId"] == recording["id"] and note["locationMs"] == 1200
+    updated = await gql(gateway, 'mutation($id: ID!) { updateAnnotation(id: $id, input: {description: "ok"}) '
+                                 "{ name description } }", id=note["id"])
+    assert updated["data"]["updateAnnotation"] == {"name": "greeting", "description": "ok"}
+    listing = await gql(gateway, "{ recordings { nodes { annotations { name description } } } }")
+    assert listing["data"]["recordings"]["nodes"][0]["annotations"] == [
+        {"name": "greeting", "description": "ok"}, {"name": "hold", "description": "music"}
+    ]
+    deleted = await gql(gateway, "mutation($id: ID!) { deleteAnnotation(id: $id) { deletedId } }",
+                        id=second["data"]["createAnnotation"]["id"])
+    assert "errors" not in deleted
+    assert codes(await gql(gateway, "mutation($id: ID!) { deleteAnnotation(id: $id) { deletedId } }",
+                           id=second["data"]["createAnnotation"]["id"])) == ["NOT_FOUND"]
+    missing = GlobalId("local", "Recording", "NOPE").encode()
+    assert codes(await gql(gateway, ANNOTATE, id=missing, input={"name": "x"})) == ["NOT_FOUND"]
+    negative = await gql(gateway, ANNOTATE, id=recording["id"], input={"locationMs": -5})
+    assert codes(negative) == ["BAD_USER_INPUT"]
