@@ -63,6 +63,8 @@ class Settings:
     cursor_secret: Secret = dataclasses.field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
     cursor_ttl_s: int = 24 * 3600
     media_link_ttl_s: int = 15 * 60
+    # Seconds between polls of sources whose recordings change state on their own; 0 turns it off.
+    watch_interval_s: float = 0.0
     media_root: Path | None = None
     sources: tuple[SourceConfig, ...] = ()
     # With no sources configured, start the vendor sandboxes and connect to them (the demo setup).
@@ -105,6 +107,7 @@ class Settings:
             cache_ttls={**DEFAULT_CACHE_TTLS, **_ttls(config("CACHE_TTLS", default=""))},
             cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
             media_link_ttl_s=config("MEDIA_LINK_TTL_S", cast=int, default=cls.media_link_ttl_s),
+            watch_interval_s=config("WATCH_INTERVAL_S", cast=float, default=10.0),
             media_root=Path(media_root) if media_root else None,
             sources=sources,
             sandboxes=config("SANDBOXES", cast=bool, default=not sources),

@@ -81,13 +81,28 @@ def _exhausted(search: RecordingSearch, page: Page[Recording]) -> bool:
     )
 
 
-async def _filtered_page(source: Source, search: RecordingSearch, position: Any, first: int) -> Page[Recording]:
+@dataclasses.dataclass(frozen=True)
+class _Scan:
+    """A source's matches for one listing call, and the last recording it looked at."""
+
+    page: Page[Recording]
+    frontier: Recording | None
+
+    @property
+    def short(self) -> bool:
+        """Fewer matches than asked while the source has more: its unseen ones sort after `frontier`."""
+        return self.page.next is not None and self.frontier is not None
+
+
+async def _filtered_page(source: Source, search: RecordingSearch, position: Any, first: int) -> _Scan:
     """Up to `first` matches: the source's own page, plus the criteria it cannot apply, applied here."""
     criteria = unpushed(search.filter, source.capabilities)
     items: list[Recording] = []
     after: list[Any] = []
+    frontier: Recording | None = None
     for _ in range(MAX_PAGES_PER_CALL):
         page = await source.search_recordings(search, position, first)
+        frontier = page.items[-1] if page.items else frontier
         candidates = await _with_call_numbers(source, page.items) if _needs_numbers(criteria) else page.items
         for recording, resume in zip(candidates, page.after, strict=True):
             if matches(recording, search.filter, criteria):
@@ -95,13 +110,13 @@ async def _filtered_page(source: Source, search: RecordingSearch, position: Any,
                 after.append(resume)
         position = None if criteria and _exhausted(search, page) else page.next
         if len(items) >= first:
-            return Page(items[:first], after[first - 1] if len(items) > first else position, after[:first])
+            return _Scan(Page(items[:first], after[first - 1] if len(items) > first else position, after[:first]), None)
         if position is None or not criteria:
             break
-    return Page(items, position, after)
+    return _Scan(Page(items, position, after), frontier if len(items) < first else None)
 
 
-async def _page(source: Source, search: RecordingSearch, position: Any, first: int) -> Page[Recording] | GatewayError:
+async def _page(source: Source, search: RecordingSearch, position: Any, first: int) -> _Scan | GatewayError:
     try:
         return await _filtered_page(source, search, position, first)
     except (SourceError, Unsupported) as exc:
@@ -117,14 +132,23 @@ async def search_recordings(
     errors: list[GatewayError] = []
     candidates: list[tuple[Recording, Any]] = []
     pages: dict[str, Page[Recording]] = {}
-    for source, page in zip(active, results, strict=True):
-        if isinstance(page, GatewayError):
-            errors.append(page)
+    frontiers: list[Recording] = []
+    for source, scan in zip(active, results, strict=True):
+        if isinstance(scan, GatewayError):
+            errors.append(scan)
             continue
-        pages[source.instance] = page
-        candidates += zip(page.items, page.after, strict=True)
+        pages[source.instance] = scan.page
+        candidates += zip(scan.page.items, scan.page.after, strict=True)
+        if scan.short and scan.frontier is not None:
+            frontiers.append(scan.frontier)
     key = _sort_key(search)
-    chosen = sorted(candidates, key=lambda pair: key(pair[0]), reverse=search.descending)[:first]
+    ordered = sorted(candidates, key=lambda pair: key(pair[0]), reverse=search.descending)
+    if frontiers:
+        # A source that matched little has unseen recordings sorting after its frontier: nothing
+        # of the others past the earliest such frontier may be listed before them.
+        cutoff = (max if search.descending else min)(key(r) for r in frontiers)
+        ordered = [pair for pair in ordered if (key(pair[0]) >= cutoff) == search.descending or key(pair[0]) == cutoff]
+    chosen = ordered[:first]
     running = {s.instance: positions.get(s.instance) for s in sources}
     per_item = []
     for recording, after in chosen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Mapping
@@ -21,6 +23,7 @@ from gateway.sources.base import Source
 from gateway.sources.local import LocalSource
 from gateway.sources.registry import SourceDeps, create_source, has_connector
 from gateway.store import AnnotationStore, MediaReader, MediaRemover, RecordingStore
+from gateway.watch import StateWatcher
 
 __all__ = ["Services"]
 
@@ -49,6 +52,7 @@ class Services:
     events: EventBus
     media_links: MediaLinks
     sandboxes: list[RunningSandbox] = dataclasses.field(default_factory=list)
+    watcher: asyncio.Task[None] | None = None
 
     @property
     def local(self) -> LocalSource:
@@ -77,7 +81,7 @@ class Services:
         sources: dict[str, Source] = {LOCAL_SOURCE_ID: local}
         sources.update((config.instance, create_source(config, deps)) for config in configs)
         logger.info("store %s, cache %s", store.engine.url.get_backend_name(), type(cache).__name__)
-        return cls(
+        services = cls(
             settings=settings,
             store=store,
             annotations=AnnotationStore(store.engine),
@@ -89,8 +93,16 @@ class Services:
             media_links=MediaLinks(str(settings.cursor_secret), ttl_s=settings.media_link_ttl_s),
             sandboxes=sandboxes,
         )
+        if settings.watch_interval_s > 0:
+            watcher = StateWatcher(list(sources.values()), services.events, cache, interval_s=settings.watch_interval_s)
+            services.watcher = asyncio.create_task(watcher.run())
+        return services
 
     async def aclose(self) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.watcher
         for source in self.sources.values():
             await source.aclose()
         await self.http.aclose()

@@ -315,9 +315,13 @@ class RecordingQuery:
             edges.append(Edge(node=Recording.from_domain(recording), cursor=cursors.encode(digest, position)))
         return RecordingConnection(
             edges=edges,
-            page_info=PageInfo(has_next_page=result.has_next, has_previous_page=after is not None,
-                               start_cursor=edges[0].cursor if edges else None,
-                               end_cursor=edges[-1].cursor if edges else None),
+            page_info=PageInfo(
+                has_next_page=result.has_next, has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                # A page can be empty yet unfinished (sources still scanning): it still resumes.
+                end_cursor=edges[-1].cursor if edges else cursors.encode(digest, result.final) if result.has_next
+                else None,
+            ),
             _sources=sources,
             _search=search,
         )

@@ -17,13 +17,14 @@ from resolvers.recordings import RecordingQuery
 from resolvers.sources import SourceQuery
 from resolvers.subscriptions import Subscription
 from resolvers.users import UserQuery
+from resolvers.webex import WebexMutation, WebexQuery
 
 __all__ = ["schema"]
 
 logger = logging.getLogger("recgate.graphql")
 
-Query = merge_types("Query", (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery))
-Mutation = merge_types("Mutation", (IngestMutation, AnnotationMutation))
+Query = merge_types("Query", (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery, WebexQuery))
+Mutation = merge_types("Mutation", (IngestMutation, AnnotationMutation, WebexMutation))
 
 
 class GatewaySchema(strawberry.federation.Schema):

@@ -9,27 +9,35 @@ from gateway.events import EventType
 from gateway.ids import GlobalId
 from resolvers.common import Info
 
-__all__ = ["RecordingEventType", "Subscription"]
+__all__ = ["RecordingChangeType", "Subscription"]
 
-RecordingEventType = strawberry.enum(EventType, name="RecordingChangeType")
+RecordingChangeType = strawberry.enum(EventType, name="RecordingChangeType")
 
 
-@strawberry.type
+@strawberry.type(description="Something happened to a recording (not to be confused with RecordingEvent).")
 class RecordingChange:
-    type: RecordingEventType  # type: ignore[valid-type]
+    type: RecordingChangeType  # type: ignore[valid-type]
     recording_id: strawberry.ID
     source: str
     occurred_at: datetime
 
 
+@strawberry.input
+class RecordingChangeFilter:
+    sources: list[str] | None = strawberry.field(default=None, description="Source instance ids; default all.")
+    types: list[RecordingChangeType] | None = None  # type: ignore[valid-type]
+
+
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Recordings created, updated or deleted through this gateway.")
-    async def recording_changes(
-        self, info: Info, sources: list[str] | None = None
+    @strawberry.subscription(description="Recordings created, changed, annotated or deleted, on any replica.")
+    async def recording_events(
+        self, info: Info, filter: RecordingChangeFilter | None = None
     ) -> AsyncGenerator[RecordingChange, None]:
+        sources = set(filter.sources or ()) if filter else set()
+        types = set(filter.types or ()) if filter else set()
         async for change in info.context.services.events.subscribe():
-            if sources and change.source not in sources:
+            if (sources and change.source not in sources) or (types and change.type not in types):
                 continue
             yield RecordingChange(
                 type=change.type,

@@ -55,7 +55,7 @@ async def test_gateway_on_postgres_and_redis_is_ready(tmp_path: Path, store_url:
         assert (await client.get("/readyz")).json()["checks"] == {"store": "ok", "cache": "ok"}
 
 
-SUBSCRIBE = "subscription { recordingChanges { type recordingId source } }"
+SUBSCRIBE = "subscription { recordingEvents { type recordingId source } }"
 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
@@ -76,7 +76,7 @@ async def test_subscription_over_graphql_transport_ws_on_a_real_server(settings,
             await gql(http, "mutation($id: ID!) { deleteRecording(id: $id) { complete } }", id=recording_id)
             events = [json.loads(await asyncio.wait_for(ws.recv(), 5)) for _ in range(2)]
         assert [e["type"] for e in events] == ["next", "next"]
-        assert [e["payload"]["data"]["recordingChanges"] for e in events] == [
+        assert [e["payload"]["data"]["recordingEvents"] for e in events] == [
             {"type": "CREATED", "recordingId": recording_id, "source": "local"},
             {"type": "DELETED", "recordingId": recording_id, "source": "local"},
         ]

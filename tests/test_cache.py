@@ -82,3 +82,9 @@ def test_cache_keys_never_hold_their_parts_in_clear():
     assert key.startswith("recordings:") and "secret" not in key and "gc-emea" not in key
     assert key == cache_key("recordings", "gc-emea", "Bearer secret-token-123")
     assert key != cache_key("recordings", "gc-emea", "Bearer other")
+
+
+async def test_add_sets_only_when_absent(cache: Cache):
+    assert await cache.add("lease", b"one", ttl_s=60) is True
+    assert await cache.add("lease", b"two", ttl_s=60) is False
+    assert await cache.get("lease") == b"one"

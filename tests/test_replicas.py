@@ -18,7 +18,7 @@ from gateway.sandboxes.serving import free_port
 from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.graphql import gql
 
-SUBSCRIBE = "subscription { recordingChanges { type recordingId source } }"
+SUBSCRIBE = "subscription { recordingEvents { type recordingId source } }"
 
 
 @contextmanager
@@ -71,7 +71,7 @@ async def test_a_subscriber_on_one_replica_sees_a_mutation_on_the_other(tmp_path
             )
             recording_id = body["data"]["ingestRecording"]["recording"]["id"]
             event = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        assert event["payload"]["data"]["recordingChanges"] == {
+        assert event["payload"]["data"]["recordingEvents"] == {
             "type": "CREATED",
             "recordingId": recording_id,
             "source": "local",

@@ -17,6 +17,9 @@ class Cache(Protocol):
 
     async def set(self, key: str, value: bytes, *, ttl_s: float) -> None: ...
 
+    async def add(self, key: str, value: bytes, *, ttl_s: float) -> bool:
+        """Set `key` only if absent (a lease): True when this call set it."""
+
     async def delete(self, *keys: str) -> None: ...
 
     async def ping(self) -> None:

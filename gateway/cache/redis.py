@@ -50,6 +50,10 @@ class RedisCache:
         with _map_redis_errors():
             await self.client.set(self.prefix + key, value, px=max(1, int(ttl_s * 1000)))
 
+    async def add(self, key: str, value: bytes, *, ttl_s: float) -> bool:
+        with _map_redis_errors():
+            return bool(await self.client.set(self.prefix + key, value, px=max(1, int(ttl_s * 1000)), nx=True))
+
     async def delete(self, *keys: str) -> None:
         if keys:
             with _map_redis_errors():

@@ -50,7 +50,7 @@ def _last_segment(url: str | None) -> str | None:
 
 class BandwidthSource(Source):
     kind = SourceKind.BANDWIDTH
-    capabilities = frozenset({Capability.SEARCH, Capability.MEDIA})
+    capabilities = frozenset({Capability.SEARCH, Capability.MEDIA, Capability.STATE_EVENTS})
 
     def __init__(self, instance: str, upstream: Upstream, user_id: str, page_size: int = 100) -> None:
         self.instance = instance

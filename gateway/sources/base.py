@@ -56,6 +56,8 @@ class Capability(enum.Enum):
     RETENTION_POLICIES = "retention_policies"
     ANNOTATIONS = "annotations"
     MEDIA = "media"
+    # Recordings change state on their own at the vendor; the gateway polls to report it.
+    STATE_EVENTS = "state_events"
     FILTER_TIME_RANGE = "filter_time_range"
     FILTER_CALLER_NUMBER = "filter_caller_number"
     FILTER_DIALED_NUMBER = "filter_dialed_number"

@@ -152,7 +152,36 @@ async def test_media_streams_through_the_gateway(tmp_path):
     async with running_sandbox("bandwidth", size=10) as sandbox, gateway_for(tmp_path, bandwidth(sandbox)) as client:
         body = await gql(client, '{ recordings(filter: {sources: ["bw"], }, first: 10) '
                                  '{ nodes { state format media { url } } } }')
-        node = next(n for n in body["data"]["recordings"]["nodes"] if n["state"] == "AVAILABLE" and n["format"] == "WAV")
+        nodes = body["data"]["recordings"]["nodes"]
+        node = next(n for n in nodes if n["state"] == "AVAILABLE" and n["format"] == "WAV")
         response = await client.get(node["media"]["url"])
         assert response.status_code == 200 and response.headers["content-type"] == "audio/wav"
         assert response.content[:4] == b"RIFF" and len(response.content) == int(response.headers["content-length"])
+
+
+async def test_state_changes_are_watched_and_published(tmp_path):
+    """Catapult recordings move recording -> saving -> complete on their own; polling reports it."""
+    from gateway.cache import MemoryCache
+    from gateway.events import EventType, InProcessEvents
+    from gateway.sources.registry import SourceDeps, create_source
+    from gateway.watch import StateWatcher
+
+    async with running_sandbox("bandwidth", size=10) as sandbox:
+        events = InProcessEvents()
+        source = create_source(bandwidth(sandbox), SourceDeps(cache=MemoryCache(), ttls={}))
+        watcher = StateWatcher([source], events, MemoryCache(), interval_s=0.2)
+        try:
+            subscription = events.subscribe()
+            waiting = asyncio.ensure_future(anext(subscription))
+            await watcher.poll_once()  # remembers the current states
+            seen = []
+            for _ in range(60):  # the sandbox moves in-progress recordings along within seconds
+                seen += await watcher.poll_once()
+                if seen:
+                    break
+                await asyncio.sleep(0.2)
+            assert seen and all(c.type is EventType.STATE_CHANGED and c.source == "bw" for c in seen)
+            assert (await asyncio.wait_for(waiting, 1)) == seen[0]
+            await subscription.aclose()
+        finally:
+            await source.aclose()

@@ -1,6 +1,6 @@
 """A Redis that dies mid-flight: queries keep answering, uncached, and readiness says so."""
 
-import subprocess
+import asyncio
 
 from gateway.sandboxes.serving import free_port
 from tests.graphql import gql
@@ -13,8 +13,10 @@ HEALTH = "{ sources { id health { cacheReachable } } }"
 
 async def test_queries_survive_redis_stopping(tmp_path):
     port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    redis = await asyncio.create_subprocess_exec(
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        stdout=asyncio.subprocess.DEVNULL,
+    )
     try:
         async with running_sandbox("bandwidth", size=10) as sandbox, gateway_for(
             tmp_path, bandwidth(sandbox), redis_url=f"redis://127.0.0.1:{port}/0"
@@ -32,7 +34,7 @@ async def test_queries_survive_redis_stopping(tmp_path):
             assert "GET /v1/users/{userId}/recordings" not in await counts.read(), "served from Redis"
 
             redis.terminate()
-            redis.wait(timeout=10)
+            await asyncio.wait_for(redis.wait(), 10)
             after = await gql(client, QUERY)
             assert "errors" not in after, after
             assert after["data"]["recordings"] == first["data"]["recordings"]
@@ -42,5 +44,6 @@ async def test_queries_survive_redis_stopping(tmp_path):
             ready = await client.get("/readyz")
             assert ready.status_code == 503 and ready.json()["checks"]["cache"].startswith("unreachable")
     finally:
-        redis.kill()
-        redis.wait(timeout=10)
+        if redis.returncode is None:
+            redis.kill()
+        await asyncio.wait_for(redis.wait(), 10)

@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator
 import httpx
 
 from gateway.cache import Cache, cache_key
-from gateway.errors import GatewayError, SourceAuthError
+from gateway.errors import GatewayError, SourceAuthError, SourceUnavailable
 
 __all__ = ["BearerToken", "ClientCredentials"]
 
@@ -61,6 +61,10 @@ class ClientCredentials(httpx.Auth):
         return next(self._basic.auth_flow(request))
 
     async def _remember(self, response: httpx.Response) -> str:
+        await response.aread()  # overriding async_auth_flow skips httpx's own read (requires_response_body)
+        if response.status_code >= 500:
+            raise SourceUnavailable(self.source, f"the token endpoint answered {response.status_code}",
+                                    status_code=response.status_code)
         if response.status_code != 200:
             raise SourceAuthError(self.source, f"the token endpoint refused the client ({response.status_code})",
                                   status_code=response.status_code)

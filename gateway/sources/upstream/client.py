@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -76,12 +76,43 @@ class Upstream:
         except GatewayError:
             logger.warning("cache unavailable: could not invalidate %s of %s", entity, self.instance)
 
+    async def cached_items(
+        self, entity: str, keys: Sequence[str], fetch: Callable[[list[str]], Awaitable[Mapping[str, Any]]]
+    ) -> dict[str, Any]:
+        """JSON items by key (None for absent ones), each cached on its own under `entity`.
+
+        `fetch` gets only the keys not cached and returns what it found; a batch lookup (users by
+        many ids) is then served from the cache however a later request splits its batches.
+        """
+        generation = await self._generation(entity)
+        scope = current_scope()
+        keyed = {} if generation == "unavailable" else {
+            key: cache_key("item", self.instance, entity, generation, scope.principal.visibility, key) for key in keys
+        }
+        found: dict[str, Any] = {}
+        if keyed and not scope.fresh:
+            with contextlib.suppress(GatewayError):
+                values = await self.cache.get_many(list(keyed.values()))
+                found = {key: json.loads(value) for key, value in zip(keyed, values, strict=True) if value is not None}
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        if missing:
+            fetched = await fetch(missing)
+            found.update((key, fetched.get(key)) for key in missing)
+            # Cache outages never fail a call: failed writes are simply dropped.
+            await asyncio.gather(*(self.cache.set(keyed[key], json.dumps(found[key]).encode(),
+                                                  ttl_s=self.ttls.get(entity, 0))
+                                   for key in missing if key in keyed), return_exceptions=True)
+        return found
+
     async def _cache_key(self, entity: str, request: httpx.Request) -> str | None:
         generation = await self._generation(entity)
         if generation == "unavailable":
             return None
         visibility = current_scope().principal.visibility
-        return cache_key("upstream", self.instance, entity, generation, visibility, request.method, str(request.url))
+        parts = [self.instance, entity, generation, visibility, request.method, str(request.url)]
+        if request.content:  # a read-only query sent as a POST body (see `request`)
+            parts.append(request.content.decode("utf-8", "replace"))
+        return cache_key("upstream", *parts)
 
     async def _cached(self, key: str, request: httpx.Request) -> httpx.Response | None:
         try:
@@ -103,11 +134,12 @@ class Upstream:
     # -- calls -------------------------------------------------------------------------------
 
     async def request(
-        self, method: str, url: str, *, entity: str | None = None, **kwargs: Any
+        self, method: str, url: str, *, entity: str | None = None, read_only: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        """Send one logical call (retried as needed); `entity` makes a GET cacheable."""
+        """Send one logical call (retried as needed); `entity` makes a GET cacheable, and a POST
+        that only reads (a search query in the body) too when `read_only` (its body is in the key)."""
         request = self.client.build_request(method, url, **kwargs)
-        key = await self._cache_key(entity, request) if entity and method == "GET" else None
+        key = await self._cache_key(entity, request) if entity and (method == "GET" or read_only) else None
         if key is not None and not current_scope().fresh:
             cached = await self._cached(key, request)
             if cached is not None:

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, BASE, FakeClock, token_for
 from starlette.applications import Starlette
 
 from gateway.sandboxes.genesys_cloud import create_app
 from gateway.sandboxes.kit import SandboxConfig
+from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, BASE, FakeClock, token_for
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import wave
 from typing import Any
 
 import httpx
-from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, FakeClock, assert_error
 from starlette.applications import Starlette
 
 from gateway.sandboxes.genesys_cloud import KIND, create_app
 from gateway.sandboxes.genesys_cloud.store import Store
 from gateway.sandboxes.kit import SandboxConfig
 from gateway.sandboxes.world import calls, roster
+from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, FakeClock, assert_error
 
 DETAILS = "/api/v2/analytics/conversations/details/query"
 

@@ -14,13 +14,13 @@ from typing import Any
 import httpx
 import PureCloudPlatformClientV2 as gc
 import pytest
-from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR
 from PureCloudPlatformClientV2.rest import ApiException
 
 from gateway.sandboxes.genesys_cloud import connection_info, create_app
 from gateway.sandboxes.genesys_cloud.store import Store
 from gateway.sandboxes.kit import SandboxConfig
 from gateway.sandboxes.serving import serve_in_thread
+from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,73 @@
+"""Watch sources whose recordings change state on their own, and publish the changes as events.
+
+Vendors like Bandwidth move a recording from ``recording`` to ``saving`` to ``complete`` with
+no callback the gateway could receive, so sources declaring `Capability.STATE_EVENTS` are
+polled (their newest recordings, fresh from upstream) every `interval_s`. With several
+replicas, a lease in the shared cache lets only one of them poll each round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from gateway.cache import Cache, cache_key
+from gateway.errors import GatewayError
+from gateway.events import EventBus, EventType, RecordingChange
+from gateway.models import RecordingState
+from gateway.principal import Principal
+from gateway.scope import RequestScope, use_scope
+from gateway.sources.base import Capability, RecordingSearch, Source
+
+__all__ = ["StateWatcher"]
+
+logger = logging.getLogger("recgate.watch")
+
+WATCHER = Principal("state-watcher", frozenset({"*"}))
+WATCHED_PER_ROUND = 100
+
+
+class StateWatcher:
+    def __init__(self, sources: Sequence[Source], events: EventBus, cache: Cache, *, interval_s: float) -> None:
+        self.sources = [s for s in sources if Capability.STATE_EVENTS in s.capabilities]
+        self.events = events
+        self.cache = cache
+        self.interval_s = interval_s
+        self._states: dict[tuple[str, str], RecordingState] = {}
+
+    async def _leased(self) -> bool:
+        try:
+            return await self.cache.add(cache_key("watch-lease"), b"1", ttl_s=self.interval_s * 0.9)
+        except GatewayError:
+            return True  # without the shared cache, every replica watches for itself
+
+    async def poll_once(self) -> list[RecordingChange]:
+        """Look at each watched source's newest recordings; publish and return the state changes."""
+        changes = []
+        for source in self.sources:
+            try:
+                page = await source.search_recordings(RecordingSearch(), None, WATCHED_PER_ROUND)
+            except GatewayError as exc:
+                logger.warning("cannot watch %s: %s", source.instance, exc.message)
+                continue
+            for recording in page.items:
+                key = (source.instance, recording.source_id)
+                previous = self._states.get(key)
+                self._states[key] = recording.state
+                if previous is not None and previous is not recording.state:
+                    changes.append(RecordingChange(EventType.STATE_CHANGED, source.instance, recording.source_id,
+                                                   datetime.now(UTC)))
+        for change in changes:
+            await self.events.publish(change)
+        return changes
+
+    async def run(self) -> None:
+        use_scope(RequestScope(WATCHER, fresh=True))
+        while True:
+            if await self._leased():
+                with contextlib.suppress(GatewayError):
+                    await self.poll_once()
+            await asyncio.sleep(self.interval_s)
