@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext
 
 from resolvers.annotations import AnnotationMutation
 from resolvers.errors import ErrorCodes, is_unexpected
+from resolvers.genesys_cloud import GenesysCloudMutation, GenesysCloudRoot
 from resolvers.ingest import IngestMutation
 from resolvers.node import NodeQuery
 from resolvers.policies import PolicyQuery
@@ -23,8 +24,10 @@ __all__ = ["schema"]
 
 logger = logging.getLogger("recgate.graphql")
 
-Query = merge_types("Query", (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery, WebexQuery))
-Mutation = merge_types("Mutation", (IngestMutation, AnnotationMutation, WebexMutation))
+Query = merge_types(
+    "Query", (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery, GenesysCloudRoot, WebexQuery)
+)
+Mutation = merge_types("Mutation", (IngestMutation, AnnotationMutation, GenesysCloudMutation, WebexMutation))
 
 
 class GatewaySchema(strawberry.federation.Schema):

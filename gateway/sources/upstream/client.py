@@ -144,7 +144,8 @@ class Upstream:
             cached = await self._cached(key, request)
             if cached is not None:
                 return cached
-        response = await self._send_with_retries(request)
+        idempotent = method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS") or read_only
+        response = await self._send_with_retries(request, idempotent=idempotent)
         if key is not None and entity is not None:
             await self._store(key, entity, response)
         return response
@@ -153,14 +154,14 @@ class Upstream:
         response = await self.request("GET", url, entity=entity, **kwargs)
         return response.json()
 
-    async def _send_with_retries(self, request: httpx.Request) -> httpx.Response:
+    async def _send_with_retries(self, request: httpx.Request, *, idempotent: bool) -> httpx.Response:
         failures = 0
         while True:
             try:
                 return await self._send_once(request)
             except SourceError as error:
                 failures += 1
-                delay = self.retry.delay(error, failures)
+                delay = self.retry.delay(error, failures, idempotent=idempotent)
                 if delay is None:
                     raise
                 await asyncio.sleep(delay)

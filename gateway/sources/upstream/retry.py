@@ -32,9 +32,15 @@ class Retry:
     retry_on: tuple[type[SourceError], ...] = (SourceTimeout, SourceUnavailable, SourceRateLimited)
     max_wait_s: float = 5.0
 
-    def delay(self, error: SourceError, failures: int) -> float | None:
-        """Seconds to wait before attempt `failures + 1`, or None to give up."""
+    def delay(self, error: SourceError, failures: int, *, idempotent: bool = True) -> float | None:
+        """Seconds to wait before attempt `failures + 1`, or None to give up.
+
+        A call that is not idempotent (POST, PATCH) is retried only after a 429: the source
+        refused it outright, whereas after a timeout or a 5xx it may have acted already.
+        """
         if failures > self.retries or not isinstance(error, self.retry_on):
+            return None
+        if not idempotent and not isinstance(error, SourceRateLimited):
             return None
         hint = getattr(error, "retry_after_s", None)
         if hint is not None:
