@@ -1,11 +1,13 @@
 """Shared fixtures: real SQLite and PostgreSQL stores, real Redis, the gateway in-process."""
 
+import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -15,11 +17,30 @@ from starlette.datastructures import Secret
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.store import RecordingStore
-from gateway.store.tables import contacts, recordings, user_data
+from gateway.store.tables import annotations, contacts, recordings, user_data
 
-POSTGRES_URL = os.environ.get("RECGATE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# The PostgreSQL server CI provides (database `test`); each test session works in a database of its own
+# on it, so concurrent runs never see each other's rows.
+POSTGRES_SERVER = os.environ.get("RECGATE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+SESSION_DATABASE = f"recgate_test_{os.getpid()}"
+POSTGRES_URL = POSTGRES_SERVER.rsplit("/", 1)[0] + "/" + SESSION_DATABASE
 REDIS_URL = os.environ.get("RECGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 DATA = Path(__file__).parent / "data"
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_SERVER)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_database() -> Iterator[None]:
+    asyncio.run(_admin(f"CREATE DATABASE {SESSION_DATABASE}"))
+    yield
+    asyncio.run(_admin(f"DROP DATABASE IF EXISTS {SESSION_DATABASE} WITH (FORCE)"))
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +54,7 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
 async def _empty_postgres() -> None:
     store = await RecordingStore.open(Settings(store_url=POSTGRES_URL).database_url)
     async with store.engine.begin() as conn:
-        for table in (contacts, user_data, recordings):
+        for table in (contacts, user_data, recordings, annotations):
             await conn.execute(sa.delete(table))
     await store.aclose()
 
