@@ -50,6 +50,11 @@ _CRITERIA: dict[Capability, Callable[[Recording, RecordingFilter], bool]] = {
     ),
     Capability.FILTER_USER_DATA: lambda r, f: _user_data(r, (f.user_data or "").split()),
     Capability.FILTER_REGION: lambda r, f: r.region == f.region,
+    Capability.FILTER_STATE: lambda r, f: r.state in f.states,
+    Capability.FILTER_KIND: lambda r, f: r.kind in f.kinds,
+    Capability.FILTER_FORMAT: lambda r, f: r.format in f.formats or any(m.format in f.formats for m in r.media_files),
+    Capability.FILTER_CONVERSATION: lambda r, f: r.conversation_id == f.conversation_id,
+    Capability.FILTER_TEXT: lambda r, f: (f.text or "").casefold() in (r.title or "").casefold(),
 }
 
 _SET: dict[Capability, Callable[[RecordingFilter], bool]] = {
@@ -59,6 +64,12 @@ _SET: dict[Capability, Callable[[RecordingFilter], bool]] = {
     Capability.FILTER_PARTICIPANT: lambda f: bool((f.participant or "").replace("AND", "").strip()),
     Capability.FILTER_USER_DATA: lambda f: bool((f.user_data or "").strip()),
     Capability.FILTER_REGION: lambda f: f.region is not None,
+    Capability.FILTER_STATE: lambda f: bool(f.states),
+    Capability.FILTER_KIND: lambda f: bool(f.kinds),
+    Capability.FILTER_FORMAT: lambda f: bool(f.formats),
+    Capability.FILTER_CONVERSATION: lambda f: f.conversation_id is not None,
+    Capability.FILTER_TEXT: lambda f: bool(f.text),
+    Capability.FILTER_OWNER: lambda f: f.owner is not None or f.owner_email is not None,
 }
 
 
@@ -67,7 +78,19 @@ def unpushed(filter: RecordingFilter, capabilities: frozenset[Capability]) -> li
     return [criterion for criterion, is_set in _SET.items() if is_set(filter) and criterion not in capabilities]
 
 
-def matches(recording: Recording, filter: RecordingFilter, criteria: list[Capability]) -> bool:
-    return all(_CRITERIA[criterion](recording, filter) for criterion in criteria)
+def _owner(recording: Recording, filter: RecordingFilter, owner_email: str | None) -> bool:
+    if filter.owner is not None and recording.owner != filter.owner:
+        return False
+    return filter.owner_email is None or (owner_email or "").casefold() == filter.owner_email.casefold()
+
+
+def matches(recording: Recording, filter: RecordingFilter, criteria: list[Capability], *,
+            owner_email: str | None = None) -> bool:
+    """Whether `recording` meets the `criteria` of `filter`; `owner_email` is its owner's, when looked up."""
+    return all(
+        _owner(recording, filter, owner_email) if criterion is Capability.FILTER_OWNER
+        else _CRITERIA[criterion](recording, filter)
+        for criterion in criteria
+    )
 
 

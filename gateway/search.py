@@ -15,7 +15,7 @@ from typing import Any
 
 from gateway.errors import GatewayError, SourceError, Unsupported
 from gateway.filtering import matches, unpushed
-from gateway.models import Recording
+from gateway.models import Recording, UserRef
 from gateway.sources.base import Capability, Page, RecordingSearch, SortField, Source
 
 __all__ = ["DONE", "SearchResult", "search_recordings"]
@@ -68,6 +68,19 @@ async def _with_call_numbers(source: Source, recordings: Sequence[Recording]) ->
     ]
 
 
+def _needs_owner_emails(search: RecordingSearch, criteria: list[Capability]) -> bool:
+    return Capability.FILTER_OWNER in criteria and search.filter.owner_email is not None
+
+
+async def _owner_emails(source: Source, recordings: Sequence[Recording]) -> dict[UserRef | None, str | None]:
+    """The emails of the recordings' owners (one batched users call), to filter on them."""
+    owners = list(dict.fromkeys(r.owner for r in recordings if r.owner and r.owner.source == source.instance))
+    if not owners:
+        return {}
+    users = await source.get_users([owner.source_id for owner in owners])
+    return {owner: user.email if user else None for owner, user in zip(owners, users, strict=True)}
+
+
 def _exhausted(search: RecordingSearch, page: Page[Recording]) -> bool:
     """Newest first and already older than the window: later pages cannot match."""
     after = search.filter.started_after
@@ -104,8 +117,9 @@ async def _filtered_page(source: Source, search: RecordingSearch, position: Any,
         page = await source.search_recordings(search, position, first)
         frontier = page.items[-1] if page.items else frontier
         candidates = await _with_call_numbers(source, page.items) if _needs_numbers(criteria) else page.items
+        emails = await _owner_emails(source, page.items) if _needs_owner_emails(search, criteria) else {}
         for recording, resume in zip(candidates, page.after, strict=True):
-            if matches(recording, search.filter, criteria):
+            if matches(recording, search.filter, criteria, owner_email=emails.get(recording.owner)):
                 items.append(recording)
                 after.append(resume)
         position = None if criteria and _exhausted(search, page) else page.next

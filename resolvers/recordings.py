@@ -17,7 +17,7 @@ from gateway.sources import base
 from gateway.sources.base import Capability, RecordingSearch, SortField
 from resolvers.annotations import Annotation, annotations_of
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
-from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState
+from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState, SourceKind
 from resolvers.sources import Source
 from resolvers.users import User, load_user
 
@@ -236,12 +236,26 @@ class RecordingFilter:
     )
     user_data: str | None = strawberry.field(default=None, description="Event data values, * wildcards; words: any.")
     region: str | None = None
+    source_kinds: list[SourceKind] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only sources of these kinds."
+    )
+    states: list[RecordingState] | None = None  # type: ignore[valid-type]
+    kinds: list[RecordingKind] | None = None  # type: ignore[valid-type]
+    formats: list[MediaFormat] | None = None  # type: ignore[valid-type]
+    conversation_id: str | None = None
+    text: str | None = strawberry.field(default=None, description="Case-insensitive text in the title.")
+    owner: strawberry.ID | None = strawberry.field(default=None, description="The owner's user id.")
+    owner_email: str | None = strawberry.field(default=None, description="The owner's email, case-insensitive.")
 
     def to_domain(self) -> base.RecordingFilter:
+        owner = GlobalId.decode(self.owner, expected_type="User") if self.owner else None
         return base.RecordingFilter(
             sources=tuple(self.sources or ()), started_after=self.started_after, started_before=self.started_before,
             caller_number=self.caller_number, dialed_number=self.dialed_number, participant=self.participant,
-            user_data=self.user_data, region=self.region,
+            user_data=self.user_data, region=self.region, source_kinds=tuple(self.source_kinds or ()),
+            states=tuple(self.states or ()), kinds=tuple(self.kinds or ()), formats=tuple(self.formats or ()),
+            conversation_id=self.conversation_id, text=self.text,
+            owner=models.UserRef(owner.source, owner.native_id) if owner else None, owner_email=self.owner_email,
         )
 
 
@@ -276,9 +290,14 @@ class RecordingConnection(Connection[Recording]):
 
 def _selected_sources(info: Info, search: RecordingSearch) -> list[base.Source]:
     services = info.context.services
-    if search.filter.sources:
-        return [services.source(instance) for instance in dict.fromkeys(search.filter.sources)]
-    return [s for s in services.sources.values() if Capability.SEARCH in s.capabilities]
+    f = search.filter
+    if f.sources:
+        chosen = [services.source(instance) for instance in dict.fromkeys(f.sources)]
+    else:
+        chosen = [s for s in services.sources.values() if Capability.SEARCH in s.capabilities]
+    if f.owner is not None:  # an owner belongs to one source
+        chosen = [s for s in chosen if s.instance == f.owner.source]
+    return [s for s in chosen if not f.source_kinds or s.kind in f.source_kinds]
 
 
 @strawberry.type

@@ -23,9 +23,12 @@ from gateway.models import (
     CallDetails,
     MediaFormat,
     Recording,
+    RecordingKind,
+    RecordingState,
     RetentionPolicy,
     SourceKind,
     User,
+    UserRef,
 )
 
 __all__ = [
@@ -64,6 +67,12 @@ class Capability(enum.Enum):
     FILTER_PARTICIPANT = "filter_participant"
     FILTER_USER_DATA = "filter_user_data"
     FILTER_REGION = "filter_region"
+    FILTER_STATE = "filter_state"
+    FILTER_KIND = "filter_kind"
+    FILTER_FORMAT = "filter_format"
+    FILTER_CONVERSATION = "filter_conversation"
+    FILTER_TEXT = "filter_text"
+    FILTER_OWNER = "filter_owner"
     SORT_DURATION = "sort_duration"
 
 
@@ -84,6 +93,14 @@ class RecordingFilter:
     participant: str | None = None
     user_data: str | None = None
     region: str | None = None
+    source_kinds: tuple[SourceKind, ...] = ()
+    states: tuple[RecordingState, ...] = ()
+    kinds: tuple[RecordingKind, ...] = ()
+    formats: tuple[MediaFormat, ...] = ()
+    conversation_id: str | None = None
+    text: str | None = None
+    owner: UserRef | None = None
+    owner_email: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -226,3 +226,23 @@ async def test_delete_with_media_removes_s3_objects_and_reports_webdav_failures(
     assert failure["message"].startswith("Fail to send request deleting http://127.0.0.1:9/media1.mp3")
     assert not await asyncio.to_thread(stored.exists)
     await assert_nothing_stored(gateway)
+
+
+async def test_filters_the_gateway_applies(gateway, seed_recording):
+    await ingest(gateway, make_recording(1, caller="+1999", agent=("ann@x.com", "Ann", "Lee")))
+    await ingest(gateway, make_recording(2, caller="+1888", agent=("bo@x.com", "Bo", "Stone")))
+    await ingest(gateway, seed_recording)
+
+    async def ids(**filter) -> list[str]:
+        return [e["node"]["sourceId"] for e in (await search(gateway, filter=filter))["edges"]]
+
+    assert await ids(states=["AVAILABLE"], kinds=["CALL"]) == ["REC0002", "REC0001", seed_recording["id"]]
+    assert await ids(states=["DELETED"]) == []
+    assert await ids(formats=["WAV"]) == [seed_recording["id"]]
+    assert await ids(text="+1888") == ["REC0002"]
+    assert await ids(conversationId="REC0001") == ["REC0001"]
+    assert await ids(ownerEmail="BO@x.com") == ["REC0002"]
+    owner = GlobalId("local", "User", "ann@x.com").encode()
+    assert await ids(owner=owner) == ["REC0001"]
+    assert await ids(sourceKinds=["WEBEX"]) == []
+    assert await ids(sourceKinds=["LOCAL"], callerNumber="+1999") == ["REC0001"]
