@@ -55,6 +55,8 @@ _CRITERIA: dict[Capability, Callable[[Recording, RecordingFilter], bool]] = {
     Capability.FILTER_FORMAT: lambda r, f: r.format in f.formats or any(m.format in f.formats for m in r.media_files),
     Capability.FILTER_CONVERSATION: lambda r, f: r.conversation_id == f.conversation_id,
     Capability.FILTER_TEXT: lambda r, f: (f.text or "").casefold() in (r.title or "").casefold(),
+    Capability.FILTER_RETENTION_DUE: lambda r, f: r.retention is not None and r.retention.delete_at is not None
+    and f.retention_due_before is not None and r.retention.delete_at < f.retention_due_before,
 }
 
 _SET: dict[Capability, Callable[[RecordingFilter], bool]] = {
@@ -70,6 +72,7 @@ _SET: dict[Capability, Callable[[RecordingFilter], bool]] = {
     Capability.FILTER_CONVERSATION: lambda f: f.conversation_id is not None,
     Capability.FILTER_TEXT: lambda f: bool(f.text),
     Capability.FILTER_OWNER: lambda f: f.owner is not None or f.owner_email is not None,
+    Capability.FILTER_RETENTION_DUE: lambda f: f.retention_due_before is not None,
 }
 
 

@@ -5,6 +5,7 @@ import strawberry
 from gateway.errors import GatewayError, InvalidId
 from gateway.ids import GlobalId
 from resolvers.common import Info, Node
+from resolvers.policies import RetentionPolicy
 from resolvers.recordings import load_recording
 from resolvers.users import load_user
 
@@ -17,6 +18,8 @@ async def _load(info: Info, id: strawberry.ID) -> Node:
         return await load_recording(info, global_id)
     if global_id.type == "User":
         return await load_user(info, global_id)
+    if global_id.type == "RetentionPolicy" and global_id.source == info.context.services.local.instance:
+        return RetentionPolicy.from_domain(await info.context.services.local.policies.get(global_id.native_id))
     raise InvalidId(f"{global_id.type} objects cannot be fetched by id")
 
 

@@ -222,6 +222,11 @@ async def load_recording(info: Info, global_id: GlobalId) -> Recording:
     return Recording.from_domain(recording)
 
 
+@strawberry.input
+class RetentionDue:
+    before: datetime = strawberry.field(description="Retention deletes the recording before this moment.")
+
+
 @strawberry.input(description="Criteria over every source; all that are set must hold.")
 class RecordingFilter:
     sources: list[str] | None = strawberry.field(default=None, description="Source instance ids; default all.")
@@ -246,6 +251,7 @@ class RecordingFilter:
     text: str | None = strawberry.field(default=None, description="Case-insensitive text in the title.")
     owner: strawberry.ID | None = strawberry.field(default=None, description="The owner's user id.")
     owner_email: str | None = strawberry.field(default=None, description="The owner's email, case-insensitive.")
+    retention_due: RetentionDue | None = strawberry.field(default=None, description="Due for deletion.")
 
     def to_domain(self) -> base.RecordingFilter:
         owner = GlobalId.decode(self.owner, expected_type="User") if self.owner else None
@@ -256,6 +262,7 @@ class RecordingFilter:
             states=tuple(self.states or ()), kinds=tuple(self.kinds or ()), formats=tuple(self.formats or ()),
             conversation_id=self.conversation_id, text=self.text,
             owner=models.UserRef(owner.source, owner.native_id) if owner else None, owner_email=self.owner_email,
+            retention_due_before=self.retention_due.before if self.retention_due else None,
         )
 
 

@@ -13,7 +13,7 @@ from resolvers.errors import ErrorCodes, is_unexpected
 from resolvers.genesys_cloud import GenesysCloudMutation, GenesysCloudRoot
 from resolvers.ingest import IngestMutation
 from resolvers.node import NodeQuery
-from resolvers.policies import PolicyQuery
+from resolvers.policies import PolicyMutation, PolicyQuery
 from resolvers.recordings import RecordingQuery
 from resolvers.sources import SourceQuery
 from resolvers.subscriptions import Subscription
@@ -27,7 +27,9 @@ logger = logging.getLogger("recgate.graphql")
 Query = merge_types(
     "Query", (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery, GenesysCloudRoot, WebexQuery)
 )
-Mutation = merge_types("Mutation", (IngestMutation, AnnotationMutation, GenesysCloudMutation, WebexMutation))
+Mutation = merge_types(
+    "Mutation", (IngestMutation, AnnotationMutation, PolicyMutation, GenesysCloudMutation, WebexMutation)
+)
 
 
 class GatewaySchema(strawberry.federation.Schema):

@@ -73,6 +73,7 @@ class Capability(enum.Enum):
     FILTER_CONVERSATION = "filter_conversation"
     FILTER_TEXT = "filter_text"
     FILTER_OWNER = "filter_owner"
+    FILTER_RETENTION_DUE = "filter_retention_due"
     SORT_DURATION = "sort_duration"
 
 
@@ -101,6 +102,8 @@ class RecordingFilter:
     text: str | None = None
     owner: UserRef | None = None
     owner_email: str | None = None
+    # Recordings whose retention deletes them before this moment.
+    retention_due_before: datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)

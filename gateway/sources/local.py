@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from gateway.errors import InvalidCursor, NotFound, Unsupported
 from gateway.media import MediaStream
-from gateway.models import MediaFormat, Recording, SourceKind, User
+from gateway.models import MediaFormat, Recording, RetentionPolicy, SourceKind, User
 from gateway.sources.base import (
     Capability,
     DeleteOutcome,
@@ -23,6 +24,7 @@ from gateway.sources.base import (
 from gateway.sources.engage_model import to_recording
 from gateway.store import Keyset, MediaReader, MediaRemover, RecordingQuery, RecordingStore, SortKey, StoredUser
 from gateway.store.engage import parse_time
+from gateway.store.policies import PolicyStore, retention_for
 
 __all__ = ["LocalSource"]
 
@@ -49,7 +51,7 @@ class LocalSource(Source):
         Capability.SEARCH, Capability.USERS, Capability.INGEST, Capability.DELETE, Capability.TOTAL_COUNT,
         Capability.FILTER_TIME_RANGE, Capability.FILTER_CALLER_NUMBER, Capability.FILTER_DIALED_NUMBER,
         Capability.FILTER_PARTICIPANT, Capability.FILTER_USER_DATA, Capability.FILTER_REGION,
-        Capability.SORT_DURATION, Capability.MEDIA,
+        Capability.SORT_DURATION, Capability.MEDIA, Capability.RETENTION_POLICIES,
     })
 
     def __init__(self, instance: str, store: RecordingStore, remover: MediaRemover, reader: MediaReader) -> None:
@@ -57,6 +59,18 @@ class LocalSource(Source):
         self.store = store
         self.remover = remover
         self.reader = reader
+        self.policies = PolicyStore(store.engine, instance)
+
+    async def _recordings(self, documents: Sequence[dict[str, Any] | None]) -> list[Recording | None]:
+        """Documents as recordings, with the retention dates the local policies give them."""
+        policies = await self.policies.all() if any(documents) else []
+        result: list[Recording | None] = []
+        for document in documents:
+            recording = to_recording(document, self.instance) if document else None
+            if recording is not None:
+                recording = dataclasses.replace(recording, retention=retention_for(recording, policies))
+            result.append(recording)
+        return result
 
     @staticmethod
     def _query(search: RecordingSearch) -> RecordingQuery:
@@ -85,7 +99,7 @@ class LocalSource(Source):
         documents = await self.store.search(
             self._query(search), limit=limit + 1, after=after, sort=sort, descending=search.descending
         )
-        items = [to_recording(d, self.instance) for d in documents[:limit]]
+        items = [r for r in await self._recordings(documents[:limit]) if r is not None]
         after = [_keyset(item, search.sort) for item in items]
         return Page(items, after[-1] if len(documents) > limit else None, after)
 
@@ -93,8 +107,7 @@ class LocalSource(Source):
         return await self.store.count(self._query(search))
 
     async def get_recordings(self, ids: Sequence[str]) -> Sequence[Recording | None]:
-        documents = await self.store.get_many(ids)
-        return [to_recording(d, self.instance) if d else None for d in documents]
+        return await self._recordings(await self.store.get_many(ids))
 
     async def get_users(self, ids: Sequence[str]) -> Sequence[User | None]:
         found = {u.user_name: _user(u, self.instance) for u in await self.store.users(user_names=ids, limit=len(ids))}
@@ -105,9 +118,16 @@ class LocalSource(Source):
         users = [_user(u, self.instance) for u in stored[:limit]]
         return Page(users, stored[limit - 1].user_name if len(stored) > limit else None)
 
+    async def list_retention_policies(self, position: Any | None, limit: int) -> Page[RetentionPolicy]:
+        policies = sorted(await self.policies.all(), key=lambda p: p.source_id)
+        remaining = [p for p in policies if position is None or p.source_id > position]
+        return Page(remaining[:limit], remaining[limit - 1].source_id if len(remaining) > limit else None)
+
     async def ingest_recording(self, document: dict[str, Any]) -> tuple[Recording, bool]:
         result = await self.store.ingest(document)
-        return to_recording(result.document, self.instance), result.created
+        (recording,) = await self._recordings([result.document])
+        assert recording is not None
+        return recording, result.created
 
     async def delete_recording(self, recording_id: str, *, with_media: bool) -> DeleteOutcome:
         (document,) = await self.store.get_many([recording_id])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["annotations", "contacts", "metadata", "recordings", "schema_migrations", "user_data"]
+__all__ = ["annotations", "contacts", "metadata", "recordings", "retention_policies", "schema_migrations", "user_data"]
 
 metadata = sa.MetaData()
 
@@ -73,4 +73,20 @@ annotations = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Index("ix_annotations_recording", "recording_source", "recording_id"),
+)
+
+# Retention policies the gateway applies to the local store's recordings (first enabled match by order).
+retention_policies = sa.Table(
+    "retention_policies",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("order", sa.Integer, nullable=False),
+    sa.Column("region", sa.String(255)),
+    sa.Column("archive_after_days", sa.Integer),
+    sa.Column("delete_after_days", sa.Integer),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("modified_at", sa.DateTime, nullable=False),
 )

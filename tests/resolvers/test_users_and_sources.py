@@ -83,3 +83,46 @@ async def test_the_gateway_keeps_annotations_for_sources_without_their_own(gatew
     assert codes(await gql(gateway, ANNOTATE, id=missing, input={"name": "x"})) == ["NOT_FOUND"]
     negative = await gql(gateway, ANNOTATE, id=recording["id"], input={"locationMs": -5})
     assert codes(negative) == ["BAD_USER_INPUT"]
+
+
+POLICY = """
+mutation($input: RetentionPolicyInput!) {
+  createRetentionPolicy(input: $input) { id name enabled order deleteAfterDays archiveAfterDays }
+}"""
+
+
+async def test_local_retention_policies_date_recordings_and_find_what_is_due(gateway):
+    from tests.store.test_recording_store import make_recording
+
+    for index, region in ((1, "us"), (2, "us"), (30 * 24, "us")):
+        recording = make_recording(index)
+        recording["region"] = region
+        await gql(gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
+                  r=recording)
+    eu_only = await gql(gateway, POLICY, input={"name": "EU", "order": 0, "region": "eu", "deleteAfterDays": 1})
+    general = await gql(gateway, POLICY, input={"name": "keep a year", "order": 1, "deleteAfterDays": 365,
+                                                "archiveAfterDays": 30})
+    policy = general["data"]["createRetentionPolicy"]
+    assert policy["enabled"] is True and "errors" not in eu_only
+    listing = await gql(gateway, "{ recordings { nodes { sourceId retention { deleteAt archiveAt policyId } } } }")
+    first = listing["data"]["recordings"]["nodes"][-1]
+    assert first["retention"]["deleteAt"].startswith("2025-03-01T13:00:00")
+    assert first["retention"]["archiveAt"].startswith("2024-03-31T13:00:00")
+    due = await gql(gateway, '{ recordings(filter: {retentionDue: {before: "2025-03-02T00:00:00Z"}}) '
+                             "{ nodes { sourceId } } }")
+    assert [n["sourceId"] for n in due["data"]["recordings"]["nodes"]] == ["REC0002", "REC0001"]
+    policies = await gql(gateway, "{ retentionPolicies { nodes { name source } } }")
+    assert sorted(p["name"] for p in policies["data"]["retentionPolicies"]["nodes"]) == ["EU", "keep a year"]
+    updated = await gql(gateway, 'mutation($id: ID!) { updateRetentionPolicy(id: $id, input: {enabled: false}) '
+                                 "{ enabled } }", id=policy["id"])
+    assert updated["data"]["updateRetentionPolicy"] == {"enabled": False}
+    none_due = await gql(gateway, '{ recordings(filter: {retentionDue: {before: "2099-01-01T00:00:00Z"}}) '
+                                  "{ nodes { sourceId } } }")
+    assert none_due["data"]["recordings"]["nodes"] == []
+    by_node = await gql(gateway, "query($id: ID!) { node(id: $id) { ... on RetentionPolicy { name } } }",
+                        id=policy["id"])
+    assert by_node["data"]["node"] == {"name": "keep a year"}
+    deleted = await gql(gateway, "mutation($id: ID!) { deleteRetentionPolicy(id: $id) { deletedId } }",
+                        id=policy["id"])
+    assert "errors" not in deleted
+    assert codes(await gql(gateway, POLICY, input={"name": " "})) == ["BAD_USER_INPUT"]
