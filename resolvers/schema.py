@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from resolvers.annotations import AnnotationMutation
 from resolvers.errors import ErrorCodes, is_unexpected
 from resolvers.genesys_cloud import GenesysCloudMutation, GenesysCloudRoot
+from resolvers.genesys_engage import GenesysEngageMutation, GenesysEngageQuery
 from resolvers.ingest import IngestMutation
 from resolvers.node import NodeQuery
 from resolvers.policies import PolicyMutation, PolicyQuery
@@ -25,10 +26,12 @@ __all__ = ["schema"]
 logger = logging.getLogger("recgate.graphql")
 
 Query = merge_types(
-    "Query", (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery, GenesysCloudRoot, WebexQuery)
+    "Query",
+    (NodeQuery, RecordingQuery, UserQuery, PolicyQuery, SourceQuery, GenesysCloudRoot, WebexQuery, GenesysEngageQuery),
 )
 Mutation = merge_types(
-    "Mutation", (IngestMutation, AnnotationMutation, PolicyMutation, GenesysCloudMutation, WebexMutation)
+    "Mutation",
+    (IngestMutation, AnnotationMutation, PolicyMutation, GenesysCloudMutation, WebexMutation, GenesysEngageMutation),
 )
 
 

@@ -15,3 +15,28 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
 
 def codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+WALK = """
+query($first: Int, $after: String, $filter: RecordingFilter, $order: RecordingOrder) {
+  recordings(filter: $filter, first: $first, after: $after, orderBy: $order) {
+    edges { node { sourceId } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def walk(
+    client: httpx.AsyncClient, first: int, filter: dict[str, Any] | None = None, order: dict[str, str] | None = None
+) -> list[str]:
+    """Every recording's sourceId, following endCursor page by page until hasNextPage is false."""
+    seen: list[str] = []
+    after = None
+    while True:
+        body = await gql(client, WALK, first=first, after=after, filter=filter, order=order)
+        assert "errors" not in body, body
+        page = body["data"]["recordings"]
+        seen += [edge["node"]["sourceId"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return seen
+        after = page["pageInfo"]["endCursor"]

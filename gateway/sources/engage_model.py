@@ -46,9 +46,16 @@ def _format(media: Mapping[str, Any]) -> MediaFormat:
     return _FORMATS.get(path.rsplit(".", 1)[-1].lower(), MediaFormat.NONE)
 
 
+def _play_id(media: Mapping[str, Any]) -> str | None:
+    """The file id in a GET's play URL (``.../recordings/{id}/play/{fileId}.{ext}``), as GWS names files."""
+    uri = media.get("playPath") or media.get("mediaPath") or media.get("mediaUri") or ""
+    head, _, name = uri.rpartition("/play/")
+    return (name.rpartition(".")[0] or name) if head and name else None
+
+
 def _media_file(media: Mapping[str, Any]) -> MediaFile:
     return MediaFile(
-        id=media.get("fileId") or media.get("mediaId") or media["callUUID"],
+        id=media.get("fileId") or _play_id(media) or media.get("mediaId") or media["callUUID"],
         format=_format(media),
         mime_type=media.get("type"),
         media_id=media.get("mediaId"),

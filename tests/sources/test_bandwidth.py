@@ -6,7 +6,7 @@ import httpx
 
 from gateway.ids import GlobalId
 from tests.conftest import REDIS_URL
-from tests.graphql import codes, gql
+from tests.graphql import codes, gql, walk
 from tests.sources.conftest import Counts, gateway_for, running_sandbox, source_config
 
 LIST = """
@@ -31,18 +31,6 @@ async def vendor_listing(sandbox) -> list[dict]:
         response = await http.get(f"{c['base_url']}/v1/users/{c['user_id']}/recordings", params={"size": 1000},
                                   auth=(c["api_token"], c["api_secret"]))
         return response.json()
-
-
-async def walk(client, first, filter=None) -> list[str]:
-    seen, after = [], None
-    while True:
-        body = await gql(client, LIST, first=first, after=after, filter=filter)
-        assert "errors" not in body, body
-        page = body["data"]["recordings"]
-        seen += [edge["node"]["sourceId"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            return seen
-        after = page["pageInfo"]["endCursor"]
 
 
 async def test_paging_returns_every_recording_once_newest_first(tmp_path):

@@ -7,7 +7,7 @@ import httpx
 
 from gateway.ids import GlobalId
 from gateway.sources.webex.mapping import person_id
-from tests.graphql import codes, gql
+from tests.graphql import codes, gql, walk
 from tests.sources.conftest import Counts, gateway_for, running_sandbox, source_config
 
 LIST = """
@@ -54,18 +54,6 @@ def ordered(items: list[dict], *, descending: bool = True) -> list[str]:
     """Ids in the gateway's order: (createTime, id), newest first by default."""
     keyed = sorted(((datetime.fromisoformat(i["createTime"]), i["id"]) for i in items), reverse=descending)
     return [recording_id for _, recording_id in keyed]
-
-
-async def walk(client, first, filter, order=None) -> list[str]:
-    seen, after = [], None
-    while True:
-        body = await gql(client, LIST, first=first, after=after, filter=filter, order=order)
-        assert "errors" not in body, body
-        page = body["data"]["recordings"]
-        seen += [edge["node"]["sourceId"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            return seen
-        after = page["pageInfo"]["endCursor"]
 
 
 async def test_paging_over_more_than_thirty_days_returns_each_recording_once_in_order(tmp_path):
