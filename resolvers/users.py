@@ -3,7 +3,7 @@
 import strawberry
 
 from gateway import models
-from gateway.errors import NotFound
+from gateway.errors import NotFound, Unsupported
 from gateway.ids import GlobalId
 from gateway.sources.base import Capability
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Info, Node, by_source_connection
@@ -44,11 +44,12 @@ class User(Node):
 
 
 async def load_user(info: Info, global_id: GlobalId) -> User:
-    services = info.context.services
-    source = services.source(global_id.source)
-    if Capability.USERS not in source.capabilities:
-        raise NotFound(f"source {source.instance} has no users")
-    user = await info.context.loaders.users(source.instance).load(global_id.native_id)
+    """A user by id, through the source's batched `get_users` (a directory to search is not needed)."""
+    source = info.context.services.source(global_id.source)
+    try:
+        user = await info.context.loaders.users(source.instance).load(global_id.native_id)
+    except Unsupported as exc:
+        raise NotFound(f"source {source.instance} has no users") from exc
     if user is None:
         raise NotFound(f"user {global_id.native_id} not found in {source.instance}")
     return User.from_domain(user)

@@ -201,3 +201,12 @@ async def test_the_namespace_searches_with_the_vendors_own_parameters(tmp_path):
         assert codes(missing) == ["BAD_USER_INPUT"], "GWS needs at least one search parameter"
         wrong = await gql(client, '{ genesysEngage(source: "local") { region } }')
         assert codes(wrong) == ["BAD_USER_INPUT"]
+
+
+async def test_owners_of_engage_recordings_resolve_from_their_contacts(tmp_path):
+    async with engage_sandbox(size=20) as sandbox, gateway_for(tmp_path, engage(sandbox)) as client:
+        body = await gql(client, '{ recordings(filter: {sources: ["engage"]}, first: 20) '
+                                 "{ nodes { owner { name email username } } } }")
+        assert "errors" not in body, body
+        owners = [n["owner"] for n in body["data"]["recordings"]["nodes"] if n["owner"]]
+        assert owners and all(o["username"] and o["name"] for o in owners)
