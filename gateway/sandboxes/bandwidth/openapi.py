@@ -6,14 +6,11 @@ from typing import Any
 
 from gateway.sandboxes.bandwidth.data import USER_PATH, State
 from gateway.sandboxes.bandwidth.paging import DEFAULT_SIZE, MAX_SIZE
+from gateway.sandboxes.openapi import ref
 
 __all__ = ["document"]
 
 _JSON = "application/json"
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _path_param(name: str, description: str) -> dict[str, Any]:
@@ -35,7 +32,7 @@ def _json(description: str, schema: dict[str, Any], headers: dict[str, Any] | No
 
 
 def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
-    return _json(description, _ref("Error"), headers)
+    return _json(description, ref("Error"), headers)
 
 
 def _rate_limited() -> dict[str, Any]:
@@ -75,7 +72,7 @@ def _operation(
 
 
 def _array(name: str) -> dict[str, Any]:
-    return {"type": "array", "items": _ref(name)}
+    return {"type": "array", "items": ref(name)}
 
 
 def _paths() -> dict[str, Any]:
@@ -100,13 +97,13 @@ def _paths() -> dict[str, Any]:
             "get": _operation(
                 "Get a recording",
                 "getRecording",
-                _json("The recording", _ref("Recording")),
+                _json("The recording", ref("Recording")),
                 not_found="recording-not-found",
             ),
         },
         f"{USER_PATH}/calls/{{callId}}": {
             "parameters": [user, call],
-            "get": _operation("Get a call", "getCall", _json("The call", _ref("Call")), not_found="call-not-found"),
+            "get": _operation("Get a call", "getCall", _json("The call", ref("Call")), not_found="call-not-found"),
         },
         f"{USER_PATH}/calls/{{callId}}/recordings": {
             "parameters": [user, call],

@@ -11,6 +11,7 @@ from gateway.sandboxes.genesys_engage.errors import CODES
 from gateway.sandboxes.genesys_engage.listing import SEARCH_PARAMETERS
 from gateway.sandboxes.genesys_engage.state import VERSION
 from gateway.sandboxes.genesys_engage.wire import API_ROOT, JSON_TYPE, json_response
+from gateway.sandboxes.openapi import obj, ref
 
 __all__ = ["openapi", "openapi_document"]
 
@@ -23,17 +24,6 @@ _SEARCH_DESCRIPTIONS = {
                 "any term matches, or every term when joined with `AND`.",
     "userData": "Terms matched against the values of events' `data` maps (`*` wildcards); any term matches.",
 }
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = list(required)
-    return schema
 
 
 def _strings(*names: str) -> dict[str, Any]:
@@ -53,7 +43,7 @@ def _op(summary: str, role: str, params: list[dict[str, Any]], ok: dict[str, Any
         *, body: dict[str, Any] | None = None, write: bool = False) -> dict[str, Any]:
     responses = {"200": ok}
     for code in sorted({CODES[c][0] for c in errors}):
-        responses[str(code)] = _json(_ref("Error"), ", ".join(f"statusCode {c}" for c in errors if CODES[c][0] == code))
+        responses[str(code)] = _json(ref("Error"), ", ".join(f"statusCode {c}" for c in errors if CODES[c][0] == code))
     operation: dict[str, Any] = {
         "summary": summary,
         "description": f"Requires {role}." + (" With CSRF on, needs X-CSRF-TOKEN and the JSESSIONID cookie."
@@ -68,52 +58,52 @@ def _op(summary: str, role: str, params: list[dict[str, Any]], ok: dict[str, Any
 
 
 def _schemas() -> dict[str, Any]:
-    descriptor = _obj({"storage": {"type": "string", "enum": ["awsS3", "webDAV"]}, "path": {"type": "string"},
+    descriptor = obj({"storage": {"type": "string", "enum": ["awsS3", "webDAV"]}, "path": {"type": "string"},
                        "storage_version": {"type": "string"}, "auth": {"type": "object"},
                        "data": {"type": "object", "description": "awsS3: {bucket}"}}, ("storage", "path"))
     media_common = {
         **_strings("startTime", "stopTime", "callUUID", "mediaId", "type", "duration", "size", "tenant",
                    "ivrprofile", "pkcs7"),
         "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
-        "masks": {"type": "array", "items": _obj({"time": {"type": "string"},
+        "masks": {"type": "array", "items": obj({"time": {"type": "string"},
                                                   "type": {"type": "string", "enum": ["paused", "resume"]}})},
         **{name: {"type": "array", "items": {"type": "string"}}
            for name in ("certAlias", "partitions", "accessgroups")},
     }
-    contact = _obj({**_strings("phoneNumber", "userName", "firstName", "lastName"),
+    contact = obj({**_strings("phoneNumber", "userName", "firstName", "lastName"),
                     "type": {"type": "string", "enum": ["External", "User"]}}, ("type", "phoneNumber"))
-    event = _obj({"occurredAt": {"type": "string"}, "contact": _ref("Contact"),
+    event = obj({"occurredAt": {"type": "string"}, "contact": ref("Contact"),
                   "event": {"type": "string", "enum": ["Joined", "Left"]},
                   "data": {"type": "object", "additionalProperties": {"type": "string"}}},
                  ("occurredAt", "contact", "event"))
-    media = _obj({**media_common, **_strings("mediaUri", "mediaPath", "playPath"),
-                  "originalMediaDesc": {**_ref("MediaDescriptor"), "description": "OPS admin only"}},
+    media = obj({**media_common, **_strings("mediaUri", "mediaPath", "playPath"),
+                  "originalMediaDesc": {**ref("MediaDescriptor"), "description": "OPS admin only"}},
                  ("startTime", "stopTime", "callUUID", "mediaUri"))
-    posted_media = _obj({**media_common, "mediaDescriptor": _ref("MediaDescriptor")},
+    posted_media = obj({**media_common, "mediaDescriptor": ref("MediaDescriptor")},
                         ("startTime", "stopTime", "callUUID", "mediaDescriptor"))
     top = ("id", "callerPhoneNumber", "dialedPhoneNumber", "region")
-    recording = _obj({**_strings(*top, "startTime", "stopTime"), "mediaFiles": {"type": "array", "items": media},
-                      "eventHistory": {"type": "array", "items": _ref("Event")}}, (*top, "startTime", "stopTime"))
-    posted = _obj({**_strings(*top), "mediaFiles": {"type": "array", "items": posted_media, "minItems": 1},
-                   "eventHistory": {"type": "array", "items": _ref("Event"), "minItems": 1}},
+    recording = obj({**_strings(*top, "startTime", "stopTime"), "mediaFiles": {"type": "array", "items": media},
+                      "eventHistory": {"type": "array", "items": ref("Event")}}, (*top, "startTime", "stopTime"))
+    posted = obj({**_strings(*top), "mediaFiles": {"type": "array", "items": posted_media, "minItems": 1},
+                   "eventHistory": {"type": "array", "items": ref("Event"), "minItems": 1}},
                   (*top, "mediaFiles", "eventHistory"))
-    failure = _obj({"id": {"type": "string"}, "mediaDescriptor": _ref("MediaDescriptor"),
+    failure = obj({"id": {"type": "string"}, "mediaDescriptor": ref("MediaDescriptor"),
                     "statusCode": {"type": "integer"}, "statusMessage": {"type": "string"}})
     return {
-        "Error": _obj({"statusCode": {"type": "integer", "enum": [c for c in CODES if c not in (0, 7)]},
+        "Error": obj({"statusCode": {"type": "integer", "enum": [c for c in CODES if c not in (0, 7)]},
                        "statusMessage": {"type": "string"}}, ("statusCode", "statusMessage")),
-        "Ok": _obj({"statusCode": {"type": "integer", "enum": [0]}}, ("statusCode",)),
-        "PartialSuccess": _obj({"statusCode": {"type": "integer", "enum": [7]},
+        "Ok": obj({"statusCode": {"type": "integer", "enum": [0]}}, ("statusCode",)),
+        "PartialSuccess": obj({"statusCode": {"type": "integer", "enum": [7]},
                                 "failed": {"type": "array", "items": failure}}, ("statusCode", "failed")),
         "MediaDescriptor": descriptor,
         "Contact": contact,
         "Event": event,
         "Recording": recording,
         "PostedRecording": posted,
-        "RecordingPage": _obj({"statusCode": {"type": "integer"}, "recordings": {"type": "array",
-                               "items": _ref("Recording")}, **_strings("prevUri", "nextUri")},
+        "RecordingPage": obj({"statusCode": {"type": "integer"}, "recordings": {"type": "array",
+                               "items": ref("Recording")}, **_strings("prevUri", "nextUri")},
                               ("statusCode", "recordings")),
-        "RecordingEnvelope": _obj({"statusCode": {"type": "integer"}, "recording": _ref("Recording")},
+        "RecordingEnvelope": obj({"statusCode": {"type": "integer"}, "recording": ref("Recording")},
                                   ("statusCode", "recording")),
     }
 
@@ -127,7 +117,7 @@ def openapi_document() -> dict[str, Any]:
     rec_id = _param("recordingId", "path", "The recording id (the CallUUID).")
     cc_id = _param("contactCenterId", "path", "The contact center id.")
     file_name = _param("fileName", "path", "`{fileUuid}.{ext}` as in mediaUri.")
-    page, one, ok = _ref("RecordingPage"), _ref("RecordingEnvelope"), _json(_ref("Ok"), "Done")
+    page, one, ok = ref("RecordingPage"), ref("RecordingEnvelope"), _json(ref("Ok"), "Done")
     admin, ops_admin = "a Contact Center Admin", "the OPS admin"
     read_errors = (20, 5, 6)
     ops_base = f"{API_ROOT}/ops/contact-centers/{{contactCenterId}}/recordings"
@@ -139,7 +129,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             f"{API_ROOT}/diagnostics/version": {"get": {
                 "summary": "Server version (no authentication)",
-                "responses": {"200": _json(_obj({"statusCode": {"type": "integer"}, "version": {"type": "string"}}),
+                "responses": {"200": _json(obj({"statusCode": {"type": "integer"}, "version": {"type": "string"}}),
                                            "The version")}}},
             f"{API_ROOT}/me": {"get": _op("The current user", "any user", [], _json({"type": "object"}, "user"),
                                           (20,))},
@@ -159,14 +149,14 @@ def openapi_document() -> dict[str, Any]:
                 "get": _op("Query recordings, with originalMediaDesc", ops_admin, [cc_id, *query],
                            _json(page, "A page"), (1, 2, 10, 20, 5, 6)),
                 "post": _op("Create a recording, or merge a re-POST into it", ops_admin, [cc_id], ok,
-                            (1, 2, 3, 20, 5, 6), body=_ref("PostedRecording"), write=True),
+                            (1, 2, 3, 20, 5, 6), body=ref("PostedRecording"), write=True),
             },
             f"{ops_base}/{{recordingId}}": {
                 "get": _op("One recording, with originalMediaDesc", ops_admin, [cc_id, rec_id],
                            _json(one, "The recording"), read_errors),
                 "delete": _op("Delete a recording; subresources=* also deletes its media", ops_admin,
                               [cc_id, rec_id, _param("subresources", "query", "`*` to delete the media too")],
-                              _json({"oneOf": [_ref("Ok"), _ref("PartialSuccess")]}, "Deleted (7: partially)"),
+                              _json({"oneOf": [ref("Ok"), ref("PartialSuccess")]}, "Deleted (7: partially)"),
                               (3, 20, 5, 6), write=True),
             },
         },

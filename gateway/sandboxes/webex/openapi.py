@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.sandboxes.openapi import obj, ref
 from gateway.sandboxes.webex.listing import OWNER_TYPES, SERVICE_TYPES, STORAGE_REGIONS
 from gateway.sandboxes.webex.wire import JSON_TYPE, json_response
 
@@ -20,17 +21,6 @@ _ERRORS = {
     409: "Conflict",
     429: "Too Many Requests",
 }
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = list(required)
-    return schema
 
 
 def _str(*enum: str) -> dict[str, Any]:
@@ -53,7 +43,7 @@ def _op(
     summary: str, scopes: str, params: list[dict[str, Any]], ok: dict[str, Any], body: str | None = None
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {
-        str(code): {"description": text, "content": {JSON_TYPE: {"schema": _ref("Error")}}}
+        str(code): {"description": text, "content": {JSON_TYPE: {"schema": ref("Error")}}}
         for code, text in _ERRORS.items()
     }
     responses.update(ok)
@@ -64,7 +54,7 @@ def _op(
         "responses": responses,
     }
     if body:
-        operation["requestBody"] = {"content": {"application/json": {"schema": _ref(body)}}}
+        operation["requestBody"] = {"content": {"application/json": {"schema": ref(body)}}}
     return operation
 
 
@@ -111,8 +101,8 @@ def _list_params(admin: bool) -> list[dict[str, Any]]:
 
 
 def _schemas() -> dict[str, Any]:
-    party = _obj({"actor": _obj({"type": _str(), "id": _str(), "email": _str()}), "name": _str(), "number": _str()})
-    recording = _obj(
+    party = obj({"actor": obj({"type": _str(), "id": _str(), "email": _str()}), "name": _str(), "number": _str()})
+    recording = obj(
         {
             "id": _str(),
             "topic": _str(),
@@ -127,7 +117,7 @@ def _schemas() -> dict[str, Any]:
             "serviceType": _str(*SERVICE_TYPES),
             "storageRegion": _str(*STORAGE_REGIONS),
             "status": _str("available", "deleted", "purged"),
-            "serviceData": _obj({"locationId": _str(), "callSessionId": _str()}),
+            "serviceData": obj({"locationId": _str(), "callSessionId": _str()}),
         },
         (
             "id",
@@ -145,7 +135,7 @@ def _schemas() -> dict[str, Any]:
             "storageRegion",
         ),
     )
-    links = _obj(
+    links = obj(
         {
             name: _str()
             for name in (
@@ -159,7 +149,7 @@ def _schemas() -> dict[str, Any]:
         }
     )
     bulk = {
-        flag: _obj(
+        flag: obj(
             {
                 flag: {"type": "boolean"},
                 "ownerEmail": _str(),
@@ -169,18 +159,18 @@ def _schemas() -> dict[str, Any]:
         for flag in ("trashAll", "restoreAll", "purgeAll")
     }
     return {
-        "Error": _obj(
+        "Error": obj(
             {
                 "message": _str(),
-                "errors": {"type": "array", "items": _obj({"description": _str()})},
+                "errors": {"type": "array", "items": obj({"description": _str()})},
                 "trackingId": _str(),
             },
             ("message", "trackingId"),
         ),
         "Recording": recording,
-        "RecordingList": _obj({"items": {"type": "array", "items": _ref("Recording")}}, ("items",)),
-        "RecordingWithLinks": {"allOf": [_ref("Recording"), _obj({"temporaryDirectDownloadLinks": links})]},
-        "RecordingMetadata": _obj(
+        "RecordingList": obj({"items": {"type": "array", "items": ref("Recording")}}, ("items",)),
+        "RecordingWithLinks": {"allOf": [ref("Recording"), obj({"temporaryDirectDownloadLinks": links})]},
+        "RecordingMetadata": obj(
             {
                 "id": _str(),
                 "orgId": _str(),
@@ -191,7 +181,7 @@ def _schemas() -> dict[str, Any]:
                 "storageRegion": _str(),
                 "serviceType": _str(),
                 "version": _str(),
-                "serviceData": _obj(
+                "serviceData": obj(
                     {
                         "callRecordingId": _str(),
                         "locationId": _str(),
@@ -203,9 +193,9 @@ def _schemas() -> dict[str, Any]:
                         "connectedParty": party,
                         "callId": _str(),
                         "sipCallId": _str(),
-                        "session": _obj({"startTime": _str(), "stopTime": _str()}),
+                        "session": obj({"startTime": _str(), "stopTime": _str()}),
                         "recordingType": _str(),
-                        "callActivity": {"type": "array", "items": _obj({"timeStamp": _str()})},
+                        "callActivity": {"type": "array", "items": obj({"timeStamp": _str()})},
                     }
                 ),
             }
@@ -213,14 +203,14 @@ def _schemas() -> dict[str, Any]:
         "SoftDelete": bulk["trashAll"],
         "Restore": bulk["restoreAll"],
         "Purge": bulk["purgeAll"],
-        "DeleteRecording": _obj({"reason": _str(), "comment": {"type": "string", "maxLength": 255}}),
-        "Person": _obj(
+        "DeleteRecording": obj({"reason": _str(), "comment": {"type": "string", "maxLength": 255}}),
+        "Person": obj(
             {
                 "id": _str(),
                 "emails": {"type": "array", "items": _str()},
                 "phoneNumbers": {
                     "type": "array",
-                    "items": _obj({"type": _str(), "value": _str(), "primary": {"type": "boolean"}}),
+                    "items": obj({"type": _str(), "value": _str(), "primary": {"type": "boolean"}}),
                 },
                 "displayName": _str(),
                 "nickName": _str(),
@@ -232,7 +222,7 @@ def _schemas() -> dict[str, Any]:
                 "type": _str("person", "bot", "appuser"),
             }
         ),
-        "PersonList": _obj({"items": {"type": "array", "items": _ref("Person")}}, ("items",)),
+        "PersonList": obj({"items": {"type": "array", "items": ref("Person")}}, ("items",)),
     }
 
 
@@ -251,7 +241,7 @@ def openapi_document() -> dict[str, Any]:
                 "List Recordings for Admin or Compliance officer",
                 "spark-compliance:recordings_read | spark-admin:recordings_read",
                 _list_params(True),
-                _json_ok(_ref("RecordingList"), link=True),
+                _json_ok(ref("RecordingList"), link=True),
             )
         },
         "/v1/convergedRecordings": {
@@ -259,12 +249,12 @@ def openapi_document() -> dict[str, Any]:
                 "List Recordings",
                 "spark:recordings_read",
                 _list_params(False),
-                _json_ok(_ref("RecordingList"), link=True),
+                _json_ok(ref("RecordingList"), link=True),
             )
         },
         "/v1/convergedRecordings/{recordingId}": {
             "get": _op(
-                "Get Recording Details", read, [_recording_id(), _timezone()], _json_ok(_ref("RecordingWithLinks"))
+                "Get Recording Details", read, [_recording_id(), _timezone()], _json_ok(ref("RecordingWithLinks"))
             ),
             "delete": _op(
                 "Delete a Recording",
@@ -279,7 +269,7 @@ def openapi_document() -> dict[str, Any]:
                 "Get Recording metadata",
                 read,
                 [_recording_id(), _param("showAllTypes", "query", {"type": "boolean", "default": False})],
-                _json_ok(_ref("RecordingMetadata")),
+                _json_ok(ref("RecordingMetadata")),
             )
         },
         **{
@@ -296,7 +286,7 @@ def openapi_document() -> dict[str, Any]:
                     _param("displayName", "query", _str()),
                     _param("max", "query", {"type": "integer", "minimum": 1, "default": 100}),
                 ],
-                _json_ok(_ref("PersonList"), link=True),
+                _json_ok(ref("PersonList"), link=True),
             )
         },
         "/v1/people/{personId}": {
@@ -304,7 +294,7 @@ def openapi_document() -> dict[str, Any]:
                 "Get Person Details",
                 "spark:people_read",
                 [_param("personId", "path", _str())],
-                _json_ok(_ref("Person")),
+                _json_ok(ref("Person")),
             )
         },
     }
