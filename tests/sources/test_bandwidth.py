@@ -177,13 +177,16 @@ async def test_state_changes_are_watched_and_published(tmp_path):
 
 async def test_a_slow_source_times_out_and_a_failing_one_trips_its_breaker(tmp_path, seed_recording):
     async with running_sandbox("bandwidth", size=5) as sandbox, gateway_for(
-        tmp_path, bandwidth(sandbox, timeout_s=0.3, retries=0, breaker_threshold=2, breaker_reset_s=60)
+        tmp_path, bandwidth(sandbox, timeout_s=0.3, retries=0, breaker_threshold=3, breaker_reset_s=60)
     ) as client:
         counts = Counts(sandbox.base_url)
         await counts.knobs(latency_ms=1000)
         slow = await client.post("/graphql", json={"query": LIST_ALL}, headers={"cache-control": "no-cache"})
         assert [e["extensions"] for e in slow.json()["errors"]] == [{"code": "SOURCE_TIMEOUT", "source": "bw"}]
-        await counts.knobs(latency_ms=0, error_rate=1.0)
+        await counts.knobs(latency_ms=0, slow_body_ms=4000)
+        trickling = await client.post("/graphql", json={"query": LIST_ALL}, headers={"cache-control": "no-cache"})
+        assert [e["extensions"] for e in trickling.json()["errors"]] == [{"code": "SOURCE_TIMEOUT", "source": "bw"}]
+        await counts.knobs(slow_body_ms=0, error_rate=1.0)
         failing = await client.post("/graphql", json={"query": LIST_ALL}, headers={"cache-control": "no-cache"})
         assert failing.json()["errors"][0]["extensions"]["code"] == "SOURCE_UNAVAILABLE"
         await counts.reset()
