@@ -67,6 +67,13 @@ class Upstream:
             return value.decode() if value else "0"
         return "unavailable"
 
+    async def _scope(self, entity: str) -> tuple[str, ...] | None:
+        """What every cache key of `entity` starts with for this caller; None while the cache is down."""
+        generation = await self._generation(entity)
+        if generation == "unavailable":
+            return None
+        return (self.instance, entity, generation, current_scope().principal.visibility)
+
     async def invalidate(self, entity: str) -> None:
         """Forget every cached response of `entity` for this source, on every replica."""
         key = cache_key("generation", self.instance, entity)
@@ -84,13 +91,10 @@ class Upstream:
         `fetch` gets only the keys not cached and returns what it found; a batch lookup (users by
         many ids) is then served from the cache however a later request splits its batches.
         """
-        generation = await self._generation(entity)
-        scope = current_scope()
-        keyed = {} if generation == "unavailable" else {
-            key: cache_key("item", self.instance, entity, generation, scope.principal.visibility, key) for key in keys
-        }
+        prefix = await self._scope(entity)
+        keyed = {} if prefix is None else {key: cache_key("item", *prefix, key) for key in keys}
         found: dict[str, Any] = {}
-        if keyed and not scope.fresh:
+        if keyed and not current_scope().fresh:
             with contextlib.suppress(GatewayError):
                 values = await self.cache.get_many(list(keyed.values()))
                 found = {key: json.loads(value) for key, value in zip(keyed, values, strict=True) if value is not None}
@@ -105,11 +109,10 @@ class Upstream:
         return found
 
     async def _cache_key(self, entity: str, request: httpx.Request) -> str | None:
-        generation = await self._generation(entity)
-        if generation == "unavailable":
+        prefix = await self._scope(entity)
+        if prefix is None:
             return None
-        visibility = current_scope().principal.visibility
-        parts = [self.instance, entity, generation, visibility, request.method, str(request.url)]
+        parts = [*prefix, request.method, str(request.url)]
         if request.content:  # a read-only query sent as a POST body (see `request`)
             parts.append(request.content.decode("utf-8", "replace"))
         return cache_key("upstream", *parts)
