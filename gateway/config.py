@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
@@ -29,6 +30,8 @@ from gateway.models import SourceKind
 __all__ = ["ConfigError", "Settings", "SourceConfig", "load_sources"]
 
 LOCAL_SOURCE_ID = "local"
+# Source ids appear in global ids and cursors; other characters are reserved (people's ids use "*").
+_INSTANCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 DEFAULT_CACHE_TTLS = {"recording_list": 30.0, "recording": 120.0, "call": 3600.0, "user": 600.0, "policy": 300.0,
                       "annotation": 60.0, "settings": 300.0}
 
@@ -65,6 +68,8 @@ class Settings:
     media_link_ttl_s: int = 15 * 60
     # Seconds between polls of sources whose recordings change state on their own; 0 turns it off.
     watch_interval_s: float = 0.0
+    # Seconds between syncs of the recording index (sources listed from it in some orders); 0 turns it off.
+    index_interval_s: float = 0.0
     media_root: Path | None = None
     sources: tuple[SourceConfig, ...] = ()
     # With no sources configured, start the vendor sandboxes and connect to them (the demo setup).
@@ -108,6 +113,7 @@ class Settings:
             cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
             media_link_ttl_s=config("MEDIA_LINK_TTL_S", cast=int, default=cls.media_link_ttl_s),
             watch_interval_s=config("WATCH_INTERVAL_S", cast=float, default=10.0),
+            index_interval_s=config("INDEX_INTERVAL_S", cast=float, default=300.0),
             media_root=Path(media_root) if media_root else None,
             sources=sources,
             sandboxes=config("SANDBOXES", cast=bool, default=not sources),
@@ -151,6 +157,8 @@ def load_sources(path: Path, environ: Mapping[str, str]) -> tuple[SourceConfig, 
     for instance, table in document.get("sources", {}).items():
         if instance == LOCAL_SOURCE_ID:
             raise ConfigError(f"source id {LOCAL_SOURCE_ID!r} is reserved for the local store")
+        if not _INSTANCE_NAME.fullmatch(instance):
+            raise ConfigError(f"source id {instance!r}: letters, digits, '.', '_' and '-' only, starting alphanumeric")
         kind = kinds.get(table.get("kind", ""))
         if kind is None:
             raise ConfigError(f"source {instance!r}: kind must be one of {sorted(kinds)}")

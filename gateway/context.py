@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from typing import Any
 
 from starlette.requests import HTTPConnection
 
@@ -22,6 +23,8 @@ class Context:
     connection: HTTPConnection
     # Errors of one source that did not stop the others answering; reported next to the data.
     partial_errors: list[GatewayError] = dataclasses.field(default_factory=list)
+    # Why fields answered null though nothing failed (e.g. a count a source cannot give).
+    notices: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
     @functools.cached_property
     def loaders(self) -> Loaders:

@@ -71,7 +71,7 @@ _SET: dict[Capability, Callable[[RecordingFilter], bool]] = {
     Capability.FILTER_FORMAT: lambda f: bool(f.formats),
     Capability.FILTER_CONVERSATION: lambda f: f.conversation_id is not None,
     Capability.FILTER_TEXT: lambda f: bool(f.text),
-    Capability.FILTER_OWNER: lambda f: f.owner is not None or f.owner_email is not None,
+    Capability.FILTER_OWNER: lambda f: f.owners is not None or f.owner_email is not None,
     Capability.FILTER_RETENTION_DUE: lambda f: f.retention_due_before is not None,
 }
 
@@ -82,7 +82,7 @@ def unpushed(filter: RecordingFilter, capabilities: frozenset[Capability]) -> li
 
 
 def _owner(recording: Recording, filter: RecordingFilter, owner_email: str | None) -> bool:
-    if filter.owner is not None and recording.owner != filter.owner:
+    if filter.owners is not None and recording.owner not in filter.owners:
         return False
     return filter.owner_email is None or (owner_email or "").casefold() == filter.owner_email.casefold()
 

@@ -43,6 +43,13 @@ class Loaders:
         loader: DataLoader[str, User | None] = self._loader("user", source, self._sources[source].get_users)
         return loader
 
+    def users_by_email(self, source: str) -> DataLoader[str, Sequence[User]]:
+        """A source's identities by casefolded email (a list per email, maybe empty)."""
+        loader: DataLoader[str, Sequence[User]] = self._loader(
+            "users_by_email", source, self._sources[source].users_by_email
+        )
+        return loader
+
     def calls(self, source: str) -> DataLoader[str, CallDetails | None]:
         loader: DataLoader[str, CallDetails | None] = self._loader("call", source, self._sources[source].get_calls)
         return loader

@@ -199,6 +199,8 @@ class CallDetails:
 
 @dataclasses.dataclass(frozen=True)
 class User:
+    """One identity of a person in one source; identities sharing an email are one person."""
+
     source: str
     source_id: str
     name: str | None = None
@@ -209,6 +211,11 @@ class User:
     title: str | None = None
     department: str | None = None
     state: str | None = None
+
+    @property
+    def person_key(self) -> str:
+        """Orders people and joins identities: the casefolded email, else this identity alone."""
+        return f"email:{self.email.casefold()}" if self.email else f"id:{self.source}/{self.source_id}"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gateway.errors import GatewayError, SourceError, Unsupported
 from gateway.filtering import matches, unpushed
 from gateway.models import Recording, UserRef
-from gateway.sources.base import Capability, Page, RecordingSearch, SortField, Source
+from gateway.sources.base import Capability, OrderKey, Page, RecordingSearch, SortField, Source
 
-__all__ = ["DONE", "SearchResult", "search_recordings"]
+__all__ = ["DONE", "SearchResult", "search_recordings", "sort_key"]
 
 DONE = "done"
 # A source that filters nothing itself is walked at most this many pages per listing call.
 MAX_PAGES_PER_CALL = 10
+# Sources filter start times at their own resolution: a seek's time bound leaves this much slack.
+SEEK_SLACK = timedelta(seconds=1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,15 +42,39 @@ class SearchResult:
         return any(position != DONE for position in self.final.values())
 
 
-def _sort_key(search: RecordingSearch) -> Any:
-    def key(recording: Recording) -> tuple[Any, ...]:
+def sort_key(search: RecordingSearch) -> Callable[[Recording], OrderKey]:
+    """A recording's place in the merged order: (start time or duration, source, id), compared whole."""
+
+    def key(recording: Recording) -> OrderKey:
         if search.sort is SortField.DURATION:
-            value: Any = recording.duration_ms or 0
+            value: float = recording.duration_ms or 0
         else:
             value = recording.start_time.timestamp() if recording.start_time else 0.0
         return (value, recording.source, recording.source_id)
 
     return key
+
+
+def _beyond(search: RecordingSearch, key: OrderKey) -> Callable[[Recording], bool]:
+    """Whether a recording sorts strictly after `key` in the search's order."""
+    of = sort_key(search)
+    return (lambda r: of(r) < key) if search.descending else (lambda r: of(r) > key)
+
+
+def _time_bounded(source: Source, search: RecordingSearch, key: OrderKey) -> RecordingSearch:
+    """The search narrowed by start time to what can sort after `key`: a seek for sources without keysets.
+
+    Never below the source's own lookback, so a seek does not widen what the source lists.
+    """
+    if search.sort is not SortField.START_TIME:
+        return search
+    at, f = datetime.fromtimestamp(key[0], UTC), search.filter
+    if search.descending:
+        upper = min(at + SEEK_SLACK, f.started_before or at + SEEK_SLACK)
+        return dataclasses.replace(search, filter=dataclasses.replace(f, started_before=upper))
+    floor = f.started_after or source.listing_starts()
+    lower = at - SEEK_SLACK if floor is None else max(at - SEEK_SLACK, floor)
+    return dataclasses.replace(search, filter=dataclasses.replace(f, started_after=lower))
 
 
 def _needs_numbers(criteria: list[Capability]) -> bool:
@@ -107,42 +134,71 @@ class _Scan:
         return self.page.next is not None and self.frontier is not None
 
 
-async def _filtered_page(source: Source, search: RecordingSearch, position: Any, first: int) -> _Scan:
-    """Up to `first` matches: the source's own page, plus the criteria it cannot apply, applied here."""
-    criteria = unpushed(search.filter, source.capabilities)
+async def _filtered_page(
+    source: Source, search: RecordingSearch, position: Any, first: int, after_key: OrderKey | None
+) -> _Scan:
+    """Up to `first` matches: the source's own page, plus the criteria it cannot apply, applied here.
+
+    With `after_key`, only recordings sorting after it: the source seeks there itself when its
+    listing is a keyset, else its search is narrowed by start time and the rest dropped here.
+    """
+    admit: Callable[[Recording], bool] = lambda _: True  # noqa: E731
+    if after_key is not None:
+        admit = _beyond(search, after_key)
+        seek = source.seek(search, after_key)
+        if seek is None:
+            search = _time_bounded(source, search, after_key)
+        elif position is None:
+            position = seek
+    criteria = unpushed(search.filter, source.pushdown(search))
+    scanning = bool(criteria) or after_key is not None
     items: list[Recording] = []
     after: list[Any] = []
     frontier: Recording | None = None
     for _ in range(MAX_PAGES_PER_CALL):
-        page = await source.search_recordings(search, position, first)
+        page = await source.list_recordings(search, position, first)
         frontier = page.items[-1] if page.items else frontier
         candidates = await _with_call_numbers(source, page.items) if _needs_numbers(criteria) else page.items
         emails = await _owner_emails(source, page.items) if _needs_owner_emails(search, criteria) else {}
         for recording, resume in zip(candidates, page.after, strict=True):
-            if matches(recording, search.filter, criteria, owner_email=emails.get(recording.owner)):
+            if admit(recording) and matches(recording, search.filter, criteria,
+                                            owner_email=emails.get(recording.owner)):
                 items.append(recording)
                 after.append(resume)
-        position = None if criteria and _exhausted(search, page) else page.next
+        position = None if scanning and _exhausted(search, page) else page.next
         if len(items) >= first:
             return _Scan(Page(items[:first], after[first - 1] if len(items) > first else position, after[:first]), None)
-        if position is None or not criteria:
+        if position is None or not scanning:
             break
     return _Scan(Page(items, position, after), frontier if len(items) < first else None)
 
 
-async def _page(source: Source, search: RecordingSearch, position: Any, first: int) -> _Scan | GatewayError:
+async def _page(
+    source: Source, search: RecordingSearch, position: Any, first: int, after_key: OrderKey | None
+) -> _Scan | GatewayError:
     try:
-        return await _filtered_page(source, search, position, first)
+        return await _filtered_page(source, search, position, first, after_key)
     except (SourceError, Unsupported) as exc:
         return exc
 
 
 async def search_recordings(
-    sources: Sequence[Source], search: RecordingSearch, positions: dict[str, Any], first: int
+    sources: Sequence[Source],
+    search: RecordingSearch,
+    positions: dict[str, Any],
+    first: int,
+    *,
+    after_key: OrderKey | None = None,
 ) -> SearchResult:
-    """The next `first` recordings over `sources`, from `positions` (empty: the first page)."""
+    """The next `first` recordings over `sources`, from `positions` (empty: the first page).
+
+    `after_key` starts the listing just after a recording's sort key instead (a cursor that holds
+    no positions, e.g. from a backward page); the positions that result belong to that same start.
+    """
     active = [s for s in sources if positions.get(s.instance) != DONE]
-    results = await asyncio.gather(*(_page(s, search, positions.get(s.instance), first) for s in active))
+    results = await asyncio.gather(
+        *(_page(s, search, positions.get(s.instance), first, after_key) for s in active)
+    )
     errors: list[GatewayError] = []
     candidates: list[tuple[Recording, Any]] = []
     pages: dict[str, Page[Recording]] = {}
@@ -155,7 +211,7 @@ async def search_recordings(
         candidates += zip(scan.page.items, scan.page.after, strict=True)
         if scan.short and scan.frontier is not None:
             frontiers.append(scan.frontier)
-    key = _sort_key(search)
+    key = sort_key(search)
     ordered = sorted(candidates, key=lambda pair: key(pair[0]), reverse=search.descending)
     if frontiers:
         # A source that matched little has unseen recordings sorting after its frontier: nothing

@@ -15,14 +15,16 @@ from gateway.config import LOCAL_SOURCE_ID, Settings
 from gateway.cursors import CursorCodec
 from gateway.errors import NotFound
 from gateway.events import EventBus, InProcessEvents, RedisEvents
+from gateway.index_sync import IndexSync
 from gateway.media import MediaLinks
 from gateway.models import SourceKind
 from gateway.sandboxes.kit import SandboxConfig
 from gateway.sandboxes.runner import KINDS, RunningSandbox, start_sandboxes, stop_sandboxes
 from gateway.sources.base import Source
+from gateway.sources.indexed import index_for
 from gateway.sources.local import LocalSource
 from gateway.sources.registry import SourceDeps, create_source, has_connector
-from gateway.store import AnnotationStore, MediaReader, MediaRemover, RecordingStore
+from gateway.store import AnnotationStore, MediaReader, MediaRemover, RecordingIndex, RecordingStore
 from gateway.watch import StateWatcher
 
 __all__ = ["Services"]
@@ -40,6 +42,13 @@ async def _embedded_sandboxes(settings: Settings) -> list[RunningSandbox]:
     return running
 
 
+async def _stop(task: asyncio.Task[None] | None) -> None:
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 @dataclasses.dataclass
 class Services:
     settings: Settings
@@ -51,8 +60,11 @@ class Services:
     sources: Mapping[str, Source]
     events: EventBus
     media_links: MediaLinks
+    # Syncs the recording index of the sources that have one (`sync_once` awaits one complete sync).
+    index_sync: IndexSync
     sandboxes: list[RunningSandbox] = dataclasses.field(default_factory=list)
     watcher: asyncio.Task[None] | None = None
+    indexer: asyncio.Task[None] | None = None
 
     @property
     def local(self) -> LocalSource:
@@ -78,8 +90,11 @@ class Services:
         deps = SourceDeps(cache=cache, ttls=settings.cache_ttls)
         sandboxes = await _embedded_sandboxes(settings)
         configs = settings.sources or tuple(sandbox.source_config for sandbox in sandboxes)
+        index = RecordingIndex(store.engine)
         sources: dict[str, Source] = {LOCAL_SOURCE_ID: local}
-        sources.update((config.instance, create_source(config, deps)) for config in configs)
+        for config in configs:
+            source = sources[config.instance] = create_source(config, deps)
+            source.index = index_for(source, config.options, index)
         logger.info("store %s, cache %s", store.engine.url.get_backend_name(), type(cache).__name__)
         services = cls(
             settings=settings,
@@ -91,18 +106,19 @@ class Services:
             sources=sources,
             events=RedisEvents.from_url(settings.redis_url) if settings.redis_url else InProcessEvents(),
             media_links=MediaLinks(str(settings.cursor_secret), ttl_s=settings.media_link_ttl_s),
+            index_sync=IndexSync(list(sources.values()), index, cache, interval_s=settings.index_interval_s),
             sandboxes=sandboxes,
         )
         if settings.watch_interval_s > 0:
             watcher = StateWatcher(list(sources.values()), services.events, cache, interval_s=settings.watch_interval_s)
             services.watcher = asyncio.create_task(watcher.run())
+        if settings.index_interval_s > 0 and services.index_sync.sources:
+            services.indexer = asyncio.create_task(services.index_sync.run())
         return services
 
     async def aclose(self) -> None:
-        if self.watcher is not None:
-            self.watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.watcher
+        await _stop(self.watcher)
+        await _stop(self.indexer)
         for source in self.sources.values():
             await source.aclose()
         await self.http.aclose()

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from gateway.cache import Cache, cache_key
+from gateway.cache import Cache, take_lease
 from gateway.errors import GatewayError
 from gateway.events import EventBus, EventType, RecordingChange
 from gateway.models import RecordingState
@@ -37,12 +37,6 @@ class StateWatcher:
         self.cache = cache
         self.interval_s = interval_s
         self._states: dict[tuple[str, str], RecordingState] = {}
-
-    async def _leased(self) -> bool:
-        try:
-            return await self.cache.add(cache_key("watch-lease"), b"1", ttl_s=self.interval_s * 0.9)
-        except GatewayError:
-            return True  # without the shared cache, every replica watches for itself
 
     async def poll_once(self) -> list[RecordingChange]:
         """Look at each watched source's newest recordings; publish and return the state changes."""
@@ -67,7 +61,7 @@ class StateWatcher:
     async def run(self) -> None:
         use_scope(RequestScope(WATCHER, fresh=True))
         while True:
-            if await self._leased():
+            if await take_lease(self.cache, "watch-lease", ttl_s=self.interval_s * 0.9):
                 with contextlib.suppress(GatewayError):
                     await self.poll_once()
             await asyncio.sleep(self.interval_s)

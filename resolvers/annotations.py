@@ -10,7 +10,7 @@ from gateway.events import EventType, RecordingChange
 from gateway.ids import GlobalId
 from gateway.sources.base import Capability
 from resolvers.common import Info, Node
-from resolvers.users import User, load_user
+from resolvers.users import User, user_of
 
 __all__ = ["Annotation", "AnnotationMutation", "annotations_of"]
 
@@ -35,8 +35,7 @@ class Annotation(Node):
 
     @strawberry.field
     async def created_by(self, info: Info) -> User | None:
-        user = self._annotation.created_by
-        return await load_user(info, GlobalId(user.source, "User", user.source_id)) if user else None
+        return await user_of(info, self._annotation.created_by)
 
     @strawberry.field(description="The recording annotated.")
     def recording_id(self) -> strawberry.ID:

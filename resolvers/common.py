@@ -58,10 +58,10 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def check_page_size(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE_SIZE:
-        raise BadInput(f"first must be between 1 and {MAX_PAGE_SIZE}, got {first}")
-    return first
+def check_page_size(size: int, argument: str = "first") -> int:
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise BadInput(f"{argument} must be between 1 and {MAX_PAGE_SIZE}, got {size}")
+    return size
 
 
 N = TypeVar("N")

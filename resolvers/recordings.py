@@ -1,27 +1,36 @@
 """Recordings: the unified type, its parts, and the cross-source query."""
 
+import asyncio
 import enum
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from gateway import models
 from gateway.cursors import query_digest
-from gateway.errors import NotFound, Unsupported
+from gateway.errors import BadInput, NotFound, Unsupported
+from gateway.filtering import unpushed
 from gateway.ids import GlobalId
 from gateway.media import MediaTicket
-from gateway.search import search_recordings
+from gateway.paging import Mark, page_backward, page_forward
 from gateway.sources import base
 from gateway.sources.base import Capability, RecordingSearch, SortField
 from resolvers.annotations import Annotation, annotations_of
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
 from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState, SourceKind
 from resolvers.sources import Source
-from resolvers.users import User, load_user
+from resolvers.users import USER_ID, User, owner_identities, user_of
 
-__all__ = ["Recording", "RecordingConnection", "RecordingQuery", "load_recording"]
+__all__ = [
+    "Recording",
+    "RecordingConnection",
+    "RecordingOrder",
+    "RecordingQuery",
+    "load_recording",
+    "recording_connection",
+]
 
 
 @strawberry.type(description="Someone on a recorded call: an external party or a user (agent).")
@@ -41,11 +50,9 @@ class Contact:
                    first_name=contact.first_name, last_name=contact.last_name, display_name=contact.display_name,
                    email=contact.email, _user=contact.user)
 
-    @strawberry.field(description="The user behind a USER contact, when its source knows them.")
+    @strawberry.field(description="The person behind a USER contact, when its source knows them.")
     async def user(self, info: Info) -> User | None:
-        if self._user is None:
-            return None
-        return await load_user(info, GlobalId(self._user.source, "User", self._user.source_id))
+        return await user_of(info, self._user)
 
 
 @strawberry.type
@@ -200,10 +207,9 @@ class Recording(Node):
     def source(self, info: Info) -> Source:
         return Source.from_source(info.context.services.source(self._recording.source))
 
-    @strawberry.field(description="The user who owns the recording, when its source names one.")
+    @strawberry.field(description="The person who owns the recording, when its source names one.")
     async def owner(self, info: Info) -> User | None:
-        owner = self._recording.owner
-        return await load_user(info, GlobalId(owner.source, "User", owner.source_id)) if owner else None
+        return await user_of(info, self._recording.owner)
 
     @strawberry.field
     async def annotations(self, info: Info) -> list[Annotation]:
@@ -249,11 +255,14 @@ class RecordingFilter:
     formats: list[MediaFormat] | None = None  # type: ignore[valid-type]
     conversation_id: str | None = None
     text: str | None = strawberry.field(default=None, description="Case-insensitive text in the title.")
-    owner: strawberry.ID | None = strawberry.field(default=None, description="The owner's user id.")
+    owner: strawberry.ID | None = strawberry.field(
+        default=None, description=f"Owned by this person, through any of their identities. {USER_ID}"
+    )
     owner_email: str | None = strawberry.field(default=None, description="The owner's email, case-insensitive.")
     retention_due: RetentionDue | None = strawberry.field(default=None, description="Due for deletion.")
 
-    def to_domain(self) -> base.RecordingFilter:
+    async def to_domain(self, info: Info) -> base.RecordingFilter:
+        """The domain filter; an `owner` becomes its person's identities (looked up by email)."""
         owner = GlobalId.decode(self.owner, expected_type="User") if self.owner else None
         return base.RecordingFilter(
             sources=tuple(self.sources or ()), started_after=self.started_after, started_before=self.started_before,
@@ -261,7 +270,7 @@ class RecordingFilter:
             user_data=self.user_data, region=self.region, source_kinds=tuple(self.source_kinds or ()),
             states=tuple(self.states or ()), kinds=tuple(self.kinds or ()), formats=tuple(self.formats or ()),
             conversation_id=self.conversation_id, text=self.text,
-            owner=models.UserRef(owner.source, owner.native_id) if owner else None, owner_email=self.owner_email,
+            owners=await owner_identities(info, owner) if owner else None, owner_email=self.owner_email,
             retention_due_before=self.retention_due.before if self.retention_due else None,
         )
 
@@ -289,10 +298,32 @@ class RecordingConnection(Connection[Recording]):
     _sources: strawberry.Private[list[base.Source]]
     _search: strawberry.Private[RecordingSearch]
 
-    @strawberry.field(description="Matches over all selected sources; null when a source cannot count.")
-    async def total_count(self) -> int | None:
-        counts = [await s.count_recordings(self._search) for s in self._sources]
-        return None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
+    @strawberry.field(
+        description="Matches over all selected sources; null when one cannot count them, the reason in "
+        "`extensions.notices`."
+    )
+    async def total_count(self, info: Info) -> int | None:
+        reasons = {s.instance: _why_uncountable(s, self._search) for s in self._sources}
+        if any(reasons.values()):
+            info.context.notices.append({
+                "code": "TOTAL_COUNT_UNAVAILABLE",
+                "message": "totalCount is null: not every selected source can count these recordings",
+                "path": list(info.path.as_list()),
+                "sources": [{"source": s, "reason": r} for s, r in reasons.items() if r],
+            })
+            return None
+        counts = await asyncio.gather(*(s.count_recordings(self._search) for s in self._sources))
+        return sum(c or 0 for c in counts)
+
+
+def _why_uncountable(source: base.Source, search: RecordingSearch) -> str | None:
+    if Capability.TOTAL_COUNT not in source.capabilities:
+        return f"{source.kind.value} sources cannot count without listing everything"
+    applied_here = unpushed(search.filter, source.pushdown(search))
+    if applied_here:
+        names = ", ".join(sorted(c.value.removeprefix("filter_") for c in applied_here))
+        return f"the gateway applies filters the source cannot ({names}), so only a full listing could count"
+    return None
 
 
 def _selected_sources(info: Info, search: RecordingSearch) -> list[base.Source]:
@@ -302,9 +333,63 @@ def _selected_sources(info: Info, search: RecordingSearch) -> list[base.Source]:
         chosen = [services.source(instance) for instance in dict.fromkeys(f.sources)]
     else:
         chosen = [s for s in services.sources.values() if Capability.SEARCH in s.capabilities]
-    if f.owner is not None:  # an owner belongs to one source
-        chosen = [s for s in chosen if s.instance == f.owner.source]
+    if f.owners is not None:  # only where the owners have identities
+        chosen = [s for s in chosen if any(owner.source == s.instance for owner in f.owners)]
     return [s for s in chosen if not f.source_kinds or s.kind in f.source_kinds]
+
+
+def _page_arguments(first: int | None, after: str | None, last: int | None, before: str | None) -> None:
+    if first is not None and last is not None:
+        raise BadInput("give `first` or `last`, not both")
+    if (after is not None and last is not None) or (before is not None and first is not None):
+        raise BadInput("`first` pages forward from `after`; `last` pages backward from `before`")
+
+
+async def recording_connection(
+    info: Info,
+    filter: base.RecordingFilter,
+    order_by: RecordingOrder | None = None,
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> RecordingConnection:
+    """The merged connection over the sources `filter` selects: what `recordings` and `User.recordings` answer."""
+    _page_arguments(first, after, last, before)
+    order = order_by or RecordingOrder()
+    search = RecordingSearch(
+        filter=filter, sort=SortField(order.field.value), descending=order.direction is SortDirection.DESC
+    )
+    sources = _selected_sources(info, search)
+    cursors = info.context.services.cursors
+    digest = query_digest({"recordings": search})
+
+    def mark(cursor: str) -> Mark:
+        return Mark.from_json(cursors.decode(cursor, digest))
+
+    if last is not None or before is not None:
+        size = check_page_size(DEFAULT_PAGE_SIZE if last is None else last, "last")
+        page = await page_backward(sources, search, mark(before) if before else None, size)
+    else:
+        size = check_page_size(DEFAULT_PAGE_SIZE if first is None else first)
+        page = await page_forward(sources, search, mark(after) if after else None, size)
+    info.context.partial_errors.extend(page.errors)
+    edges = []
+    for recording, position in zip(page.items, page.marks, strict=True):
+        info.context.loaders.prime_recording(recording)
+        edges.append(Edge(node=Recording.from_domain(recording), cursor=cursors.encode(digest, position.to_json())))
+    # A page can be empty yet unfinished (sources still scanning): it still resumes.
+    end = edges[-1].cursor if edges else cursors.encode(digest, page.end.to_json()) if page.end else None
+    return RecordingConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next, has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=end,
+        ),
+        _sources=sources,
+        _search=search,
+    )
 
 
 @strawberry.type
@@ -318,36 +403,13 @@ class RecordingQuery:
         self,
         info: Info,
         filter: RecordingFilter | None = None,
-        first: Annotated[int, strawberry.argument(description="At most 100.")] = DEFAULT_PAGE_SIZE,
+        first: Annotated[int | None, strawberry.argument(description="Forward page size, at most 100.")] = None,
         after: str | None = None,
+        last: Annotated[int | None, strawberry.argument(description="Backward page size, at most 100.")] = None,
+        before: str | None = None,
         order_by: RecordingOrder | None = None,
     ) -> RecordingConnection:
-        check_page_size(first)
-        order = order_by or RecordingOrder()
-        search = RecordingSearch(
-            filter=(filter or RecordingFilter()).to_domain(),
-            sort=SortField(order.field.value),
-            descending=order.direction is SortDirection.DESC,
-        )
-        sources = _selected_sources(info, search)
-        cursors = info.context.services.cursors
-        digest = query_digest({"recordings": search})
-        positions: dict[str, Any] = cursors.decode(after, digest) if after else {}
-        result = await search_recordings(sources, search, positions, first)
-        info.context.partial_errors.extend(result.errors)
-        edges = []
-        for recording, position in zip(result.items, result.positions, strict=True):
-            info.context.loaders.prime_recording(recording)
-            edges.append(Edge(node=Recording.from_domain(recording), cursor=cursors.encode(digest, position)))
-        return RecordingConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=result.has_next, has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                # A page can be empty yet unfinished (sources still scanning): it still resumes.
-                end_cursor=edges[-1].cursor if edges else cursors.encode(digest, result.final) if result.has_next
-                else None,
-            ),
-            _sources=sources,
-            _search=search,
+        return await recording_connection(
+            info, await (filter or RecordingFilter()).to_domain(info), order_by, first=first, after=after, last=last,
+            before=before,
         )

@@ -14,6 +14,7 @@ from resolvers.genesys_cloud import GenesysCloudMutation, GenesysCloudRoot
 from resolvers.genesys_engage import GenesysEngageMutation, GenesysEngageQuery
 from resolvers.ingest import IngestMutation
 from resolvers.node import NodeQuery
+from resolvers.notices import Notices
 from resolvers.policies import PolicyMutation, PolicyQuery
 from resolvers.recordings import RecordingQuery
 from resolvers.sources import SourceQuery
@@ -50,6 +51,7 @@ schema = GatewaySchema(
     subscription=Subscription,
     extensions=[
         ErrorCodes,
+        Notices,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: QueryDepthLimiter(max_depth=12),

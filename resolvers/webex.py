@@ -185,7 +185,7 @@ class WebexNamespace:
         cursors = info.context.services.cursors
         digest = query_digest({"webex": self.source, "recordings": list_filter})
         positions = cursors.decode(after, digest) if after else {}
-        page = await self._source.list_recordings(list_filter, positions.get(self.source), first)
+        page = await self._source.list_compliance_recordings(list_filter, positions.get(self.source), first)
         edges = [Edge(node=WebexRecording.from_raw(self._source, raw), cursor=cursors.encode(digest, {self.source: at}))
                  for raw, at in zip(page.items, page.after, strict=True)]
         return WebexRecordingConnection(edges=edges, page_info=PageInfo(

@@ -13,6 +13,18 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
     return body
 
 
+_CURSORS = frozenset({"cursor", "startCursor", "endCursor"})
+
+
+def without_cursors(value: Any) -> Any:
+    """`value` with cursors left out: they carry their expiry, so two identical answers differ there."""
+    if isinstance(value, dict):
+        return {k: without_cursors(v) for k, v in value.items() if k not in _CURSORS}
+    if isinstance(value, list):
+        return [without_cursors(v) for v in value]
+    return value
+
+
 def codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 

@@ -63,6 +63,7 @@ def test_sources_file_with_credentials_from_the_environment(tmp_path: Path):
     ('[sources.x]\nkind = "nope"\nbase_url = "http://x"', "kind must be one of"),
     ('[sources.x]\nkind = "webex"', "base_url is required"),
     ('[sources.local]\nkind = "webex"\nbase_url = "http://x"', "reserved"),
+    ('[sources."*"]\nkind = "webex"\nbase_url = "http://x"', "letters, digits"),
     ('[sources.x]\nkind = "webex"\nbase_url = "http://x"\ncredentials = {token = "$UNSET_VAR"}', "unset variable"),
     ("not toml [", "cannot read"),
 ])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Protocol
 
-__all__ = ["Cache", "cache_key"]
+from gateway.errors import GatewayError
+
+__all__ = ["Cache", "cache_key", "take_lease"]
 
 
 class Cache(Protocol):
@@ -32,3 +34,12 @@ def cache_key(namespace: str, *parts: str) -> str:
     """``namespace:<digest>``: parts (which may hold user input or secrets) never appear in clear."""
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
     return f"{namespace}:{digest}"
+
+
+async def take_lease(cache: Cache, name: str, *, ttl_s: float) -> bool:
+    """Whether this replica holds the lease `name` for the next `ttl_s` (one replica per round of
+    background work); True when the shared cache cannot say, so every replica works for itself."""
+    try:
+        return await cache.add(cache_key(name), b"1", ttl_s=ttl_s)
+    except GatewayError:
+        return True

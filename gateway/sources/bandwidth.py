@@ -51,6 +51,7 @@ def _last_segment(url: str | None) -> str | None:
 class BandwidthSource(Source):
     kind = SourceKind.BANDWIDTH
     capabilities = frozenset({Capability.SEARCH, Capability.MEDIA, Capability.STATE_EVENTS})
+    native_orders = frozenset({(SortField.START_TIME, True)})  # the gateway indexes it for the others
 
     def __init__(self, instance: str, upstream: Upstream, user_id: str, page_size: int = 100) -> None:
         self.instance = instance
@@ -85,8 +86,6 @@ class BandwidthSource(Source):
         )
 
     async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
-        if search.sort is not SortField.START_TIME or not search.descending:
-            raise Unsupported(f"{self.instance}: Bandwidth lists recordings newest first only")
         page_number, skip = position or (0, 0)
         response = await self.upstream.request("GET", f"{self._root}/recordings", entity="recording_list",
                                                params={"page": page_number, "size": self.page_size})

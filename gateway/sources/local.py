@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import operator
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from gateway.errors import InvalidCursor, NotFound, Unsupported
 from gateway.media import MediaStream
 from gateway.models import MediaFormat, Recording, RetentionPolicy, SourceKind, User
 from gateway.sources.base import (
+    ALL_ORDERS,
     Capability,
     DeleteOutcome,
     HealthStatus,
     MediaDeletionError,
+    OrderKey,
     Page,
     RecordingSearch,
     SortField,
     Source,
     SourceHealth,
+    keyset_after,
+    page_after,
 )
 from gateway.sources.engage_model import to_recording
 from gateway.store import Keyset, MediaReader, MediaRemover, RecordingQuery, RecordingStore, SortKey, StoredUser
@@ -53,6 +59,7 @@ class LocalSource(Source):
         Capability.FILTER_PARTICIPANT, Capability.FILTER_USER_DATA, Capability.FILTER_REGION,
         Capability.SORT_DURATION, Capability.MEDIA, Capability.RETENTION_POLICIES,
     })
+    native_orders = ALL_ORDERS
 
     def __init__(self, instance: str, store: RecordingStore, remover: MediaRemover, reader: MediaReader) -> None:
         self.instance = instance
@@ -103,6 +110,12 @@ class LocalSource(Source):
         after = [_keyset(item, search.sort) for item in items]
         return Page(items, after[-1] if len(documents) > limit else None, after)
 
+    def seek(self, search: RecordingSearch, key: OrderKey) -> list[Any]:
+        value, native_id = keyset_after(key, self.instance, search)
+        if search.sort is SortField.DURATION:
+            return [int(value), native_id]
+        return [datetime.fromtimestamp(value, UTC).isoformat(), native_id]
+
     async def count_recordings(self, search: RecordingSearch) -> int:
         return await self.store.count(self._query(search))
 
@@ -114,9 +127,15 @@ class LocalSource(Source):
         return [found.get(user_id) for user_id in ids]
 
     async def search_users(self, text: str | None, position: Any | None, limit: int) -> Page[User]:
-        stored = await self.store.users(search=text, limit=limit + 1, after=position)
-        users = [_user(u, self.instance) for u in stored[:limit]]
-        return Page(users, stored[limit - 1].user_name if len(stored) > limit else None)
+        """Every matching agent is read (SQL cannot order by casefolded email), then paged here."""
+        users = [_user(u, self.instance) for u in await self.store.users(search=text, limit=None)]
+        key = operator.attrgetter("person_key")
+        return page_after(sorted(users, key=key), key, position, limit)
+
+    async def users_by_email(self, emails: Sequence[str]) -> Sequence[Sequence[User]]:
+        """Agents whose user name is the email, case-insensitively: one query for the batch."""
+        users = [_user(u, self.instance) for u in await self.store.users(emails=emails, limit=None)]
+        return [[u for u in users if u.email and u.email.casefold() == email.casefold()] for email in emails]
 
     async def list_retention_policies(self, position: Any | None, limit: int) -> Page[RetentionPolicy]:
         policies = sorted(await self.policies.all(), key=lambda p: p.source_id)

@@ -34,10 +34,15 @@ async def _create_retention_policies(conn: AsyncConnection) -> None:
     await conn.run_sync(tables.metadata.create_all, tables=[tables.retention_policies])
 
 
+async def _create_recording_index(conn: AsyncConnection) -> None:
+    await conn.run_sync(tables.metadata.create_all, tables=[tables.recording_index, tables.index_walks])
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "create recordings, contacts and user data", _create_recording_tables),
     (2, "create gateway-kept annotations", _create_annotations),
     (3, "create the local store's retention policies", _create_retention_policies),
+    (4, "create the index of other sources' recordings", _create_recording_index),
 ]
 
 

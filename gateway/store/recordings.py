@@ -18,7 +18,7 @@ from gateway.store.database import open_engine
 from gateway.store.migrations import migrate
 from gateway.store.tables import contacts, recordings, user_data
 
-__all__ = ["IngestResult", "Keyset", "RecordingStore", "SortKey", "StoredUser"]
+__all__ = ["IngestResult", "Keyset", "RecordingStore", "SortKey", "StoredUser", "like_pattern"]
 
 _BATCH = 1000  # ids per IN (...) of a batch ingest
 
@@ -55,7 +55,7 @@ def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _like(pattern: str) -> str:
+def like_pattern(pattern: str) -> str:
     """Engage's ``*`` wildcard as a LIKE pattern (escape character ``\\``)."""
     escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped.replace("*", "%")
@@ -67,9 +67,9 @@ def _where(query: engage.RecordingQuery) -> list[sa.ColumnElement[bool]]:
     if query.region is not None:
         clauses.append(r.region == query.region)
     if query.caller:
-        clauses.append(r.caller_number.like(_like(query.caller), escape="\\"))
+        clauses.append(r.caller_number.like(like_pattern(query.caller), escape="\\"))
     if query.dialed:
-        clauses.append(r.dialed_number.like(_like(query.dialed), escape="\\"))
+        clauses.append(r.dialed_number.like(like_pattern(query.dialed), escape="\\"))
     if query.started_after:
         clauses.append(r.start_time >= _naive(query.started_after))
     if query.started_before:
@@ -80,7 +80,7 @@ def _where(query: engage.RecordingQuery) -> list[sa.ColumnElement[bool]]:
         matches = [
             sa.exists().where(
                 contacts.c.recording_id == r.id,
-                sa.or_(*(column.ilike(_like(term), escape="\\") for column in
+                sa.or_(*(column.ilike(like_pattern(term), escape="\\") for column in
                          (contacts.c.user_name, contacts.c.first_name, contacts.c.last_name))),
             )
             for term in query.user_terms
@@ -89,7 +89,8 @@ def _where(query: engage.RecordingQuery) -> list[sa.ColumnElement[bool]]:
     if query.user_data_terms:
         clauses.append(
             sa.or_(*(
-                sa.exists().where(user_data.c.recording_id == r.id, user_data.c.value.like(_like(term), escape="\\"))
+                sa.exists().where(user_data.c.recording_id == r.id,
+                                  user_data.c.value.like(like_pattern(term), escape="\\"))
                 for term in query.user_data_terms
             ))
         )
@@ -287,18 +288,21 @@ class RecordingStore:
         return bool(result.rowcount)
 
     async def users(
-        self, *, search: str | None = None, user_names: Sequence[str] | None = None, limit: int = 100,
-        after: str | None = None,
+        self, *, search: str | None = None, user_names: Sequence[str] | None = None,
+        emails: Sequence[str] | None = None, limit: int | None = 100, after: str | None = None,
     ) -> list[StoredUser]:
-        """Distinct agents of the stored recordings, by user name; `search` matches any name part."""
+        """Distinct agents of the stored recordings, by user name; `search` matches any name part,
+        `emails` user names case-insensitively; `limit` None for all."""
         c = contacts.c
         statement = sa.select(c.user_name, sa.func.max(c.first_name), sa.func.max(c.last_name)).where(
             c.contact_type == "User", c.user_name.is_not(None)
         )
         if user_names is not None:
             statement = statement.where(c.user_name.in_(set(user_names)))
+        if emails is not None:
+            statement = statement.where(sa.func.lower(c.user_name).in_({email.lower() for email in emails}))
         if search:
-            pattern = f"%{_like(search.strip())}%"
+            pattern = f"%{like_pattern(search.strip())}%"
             statement = statement.where(sa.or_(*(col.ilike(pattern, escape="\\") for col in
                                                  (c.user_name, c.first_name, c.last_name))))
         if after is not None:

@@ -2,14 +2,25 @@
 
 A recording is kept whole as its Engage JSON document; the other columns and tables exist
 only so searches run in SQL: one row per contact for name searches, one per event data value
-for ``userData`` searches. Times are naive UTC.
+for ``userData`` searches. Times are naive UTC. The recording index (``recording_index``) is
+the gateway's copy of other sources' listings, synced by `gateway.index_sync`.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["annotations", "contacts", "metadata", "recordings", "retention_policies", "schema_migrations", "user_data"]
+__all__ = [
+    "annotations",
+    "contacts",
+    "index_walks",
+    "metadata",
+    "recording_index",
+    "recordings",
+    "retention_policies",
+    "schema_migrations",
+    "user_data",
+]
 
 metadata = sa.MetaData()
 
@@ -89,4 +100,43 @@ retention_policies = sa.Table(
     sa.Column("delete_after_days", sa.Integer),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("modified_at", sa.DateTime, nullable=False),
+)
+
+# Ids compare by code point on every backend, as the gateway's merge compares them.
+_NATIVE_ID = sa.String(512).with_variant(sa.String(512, collation="C"), "postgresql")
+
+# The metadata index of sources whose own listing cannot give every order: one row per recording,
+# with what orders and pushed-down filters need, and the mapped recording (a page needs no upstream call).
+recording_index = sa.Table(
+    "recording_index",
+    metadata,
+    sa.Column("source", sa.String(255), primary_key=True),
+    sa.Column("id", _NATIVE_ID, primary_key=True),
+    sa.Column("start_us", sa.BigInteger),  # epoch microseconds
+    sa.Column("duration_ms", sa.BigInteger),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("region", sa.String(255)),
+    sa.Column("conversation_id", sa.String(512)),
+    sa.Column("call_id", sa.String(512)),
+    # False while the numbers live on a call resource not read yet (`call_id`).
+    sa.Column("numbers_known", sa.Boolean, nullable=False),
+    sa.Column("caller_number", sa.String(255)),
+    sa.Column("dialed_number", sa.String(255)),
+    sa.Column("recording", sa.JSON, nullable=False),
+    sa.Column("synced_at", sa.DateTime, nullable=False),
+)
+# Keyset listings sort a missing value as 0, as the merge does.
+sa.Index("ix_recording_index_start", recording_index.c.source,
+         sa.func.coalesce(recording_index.c.start_us, 0), recording_index.c.id)
+sa.Index("ix_recording_index_duration", recording_index.c.source,
+         sa.func.coalesce(recording_index.c.duration_ms, 0), recording_index.c.id)
+sa.Index("ix_recording_index_calls", recording_index.c.source, recording_index.c.numbers_known)
+
+# When each indexed source's listing was last walked to its end (its index is complete as of then).
+index_walks = sa.Table(
+    "recording_index_walks",
+    metadata,
+    sa.Column("source", sa.String(255), primary_key=True),
+    sa.Column("walked_at", sa.DateTime, nullable=False),
 )

@@ -6,7 +6,7 @@ import httpx
 
 from gateway.ids import GlobalId
 from tests.conftest import REDIS_URL
-from tests.graphql import codes, gql, walk
+from tests.graphql import codes, gql, walk, without_cursors
 from tests.sources.conftest import Counts, gateway_for, running_sandbox, source_config
 
 LIST = """
@@ -64,10 +64,10 @@ async def test_call_numbers_are_batched_per_request_and_cached(tmp_path):
         assert served["GET /v1/users/{userId}/recordings"] == 1
         assert served["GET /v1/users/{userId}/calls/{callId}"] == 10
         await counts.reset()
-        assert await gql(client, NUMBERS) == body
+        assert without_cursors(await gql(client, NUMBERS)) == without_cursors(body)
         assert await counts.read() == {}, "a second identical query makes no upstream call"
         fresh = await client.post("/graphql", json={"query": NUMBERS}, headers={"cache-control": "no-cache"})
-        assert fresh.json() == body
+        assert without_cursors(fresh.json()) == without_cursors(body)
         assert (await counts.read())["GET /v1/users/{userId}/recordings"] == 1
 
 

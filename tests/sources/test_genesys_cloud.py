@@ -13,7 +13,7 @@ from gateway.ids import GlobalId
 from gateway.sandboxes.kit import Knobs, SandboxConfig
 from gateway.sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
 from tests.conftest import REDIS_URL
-from tests.graphql import codes, gql, walk
+from tests.graphql import codes, gql, walk, without_cursors
 from tests.sources.conftest import Counts, gateway_for, source_config
 
 ANALYTICS = "POST /api/v2/analytics/conversations/details/query"
@@ -182,7 +182,7 @@ async def test_owners_and_annotations_are_batched_and_cached(tmp_path):
         assert served[USERS] == 1, "one users call for the page's owners"
         assert served[ANNOTATIONS] == 100, "one annotations call per recording (no batch form)"
         await counts.reset()
-        assert await gql(client, PAGE_WITH_OWNERS) == body
+        assert without_cursors(await gql(client, PAGE_WITH_OWNERS)) == without_cursors(body)
         assert await counts.read() == {}, "a second identical query makes no upstream call"
 
         one = GlobalId("gc", "Recording", nodes[0]["sourceId"]).encode()
@@ -302,7 +302,7 @@ async def test_users_by_search_and_by_id(tmp_path):
                                  '{ source sourceId } } } }')
         found = [u for u in body["data"]["users"]["nodes"] if u["identities"][0]["source"] == "gc"]
         assert found and all("patel" in u["name"].lower() for u in found)
-        assert [u["identities"][0]["sourceId"] for u in found] == sorted(u["identities"][0]["sourceId"] for u in found)
+        assert [u["email"] for u in found] == sorted(u["email"].casefold() for u in found), "people by email"
         one = await gql(client, "query($id: ID!) { user(id: $id) { email } }", id=found[0]["id"])
         assert one["data"]["user"]["email"] == found[0]["email"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import operator
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from gateway.models import (
     User,
 )
 from gateway.sources.base import (
+    START_TIME_ORDERS,
     Capability,
     DeleteOutcome,
     HealthStatus,
@@ -40,6 +42,7 @@ from gateway.sources.base import (
     RecordingSearch,
     Source,
     SourceHealth,
+    page_after,
 )
 from gateway.sources.genesys_cloud import mapping
 from gateway.sources.genesys_cloud.admin import GenesysCloudAdmin
@@ -57,13 +60,6 @@ _POLICIES_PAGE = 100
 _MEDIA_WAIT_MS = 5000
 
 
-def _after(items: Sequence[Any], position: Any | None, limit: int) -> Page[Any]:
-    """`items` (sorted by ``source_id``) after the id `position`, as a page of `limit`."""
-    rest = [item for item in items if position is None or item.source_id > str(position)]
-    page = rest[:limit]
-    return Page(page, page[-1].source_id if len(rest) > limit else None, [item.source_id for item in page])
-
-
 class GenesysCloudSource(Source):
     kind = SourceKind.GENESYS_CLOUD
     capabilities = frozenset({
@@ -71,6 +67,7 @@ class GenesysCloudSource(Source):
         Capability.DELETE, Capability.MEDIA, Capability.FILTER_TIME_RANGE,
     })
     max_batch_size = 100  # ids per GET /users
+    native_orders = START_TIME_ORDERS
 
     def __init__(self, instance: str, upstream: Upstream, *, grid: Grid, history_days: float = 90,
                  format: MediaFormat = MediaFormat.WAV, max_wait_ms: int = 1,
@@ -104,6 +101,10 @@ class GenesysCloudSource(Source):
 
     async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         return await self.walk.page(search, position, limit)
+
+    def listing_starts(self) -> datetime:
+        lower, _ = self.walk.bounds(RecordingSearch())
+        return datetime.fromtimestamp(lower / 1000, UTC)
 
     async def get_recordings(self, ids: Sequence[str]) -> Sequence[Recording | None]:
         return await self.reader.by_id(ids)
@@ -184,9 +185,9 @@ class GenesysCloudSource(Source):
         found = {u["id"]: mapping.user(self.instance, u) for u in listing.get("entities") or []}
         return [found.get(i) for i in ids]
 
-    async def search_users(self, text: str | None, position: Any | None, limit: int) -> Page[User]:
-        """Users whose name, email or username contains `text`, ordered by id (the whole directory
-        is read, cached, and filtered here: the API has no text search on ``GET /users``)."""
+    async def _directory(self) -> list[User]:
+        """Every user, deleted ones too: ``GET /users`` page by page (cached; the API has no text
+        or email search there)."""
         users: list[User] = []
         page = 1
         while True:
@@ -194,12 +195,24 @@ class GenesysCloudSource(Source):
                                                    params={"pageSize": _USERS_PAGE, "pageNumber": page, "state": "any"})
             users += [mapping.user(self.instance, u) for u in listing.get("entities") or []]
             if page >= int(listing.get("pageCount") or 1):
-                break
+                return users
             page += 1
+
+    async def search_users(self, text: str | None, position: Any | None, limit: int) -> Page[User]:
+        """Users whose name, email or username contains `text`, from the directory."""
         needle = (text or "").casefold()
-        matching = [u for u in users if not needle
+        matching = [u for u in await self._directory() if not needle
                     or any(needle in (v or "").casefold() for v in (u.name, u.email, u.username))]
-        return _after(sorted(matching, key=lambda u: u.source_id), position, limit)
+        key = operator.attrgetter("person_key")
+        return page_after(sorted(matching, key=key), key, position, limit)
+
+    async def users_by_email(self, emails: Sequence[str]) -> Sequence[Sequence[User]]:
+        """Users by email, from the directory (one read serves every email of the batch)."""
+        by_email: dict[str, list[User]] = {}
+        for user in await self._directory():
+            if user.email:
+                by_email.setdefault(user.email.casefold(), []).append(user)
+        return [by_email.get(email.casefold(), []) for email in emails]
 
     # -- annotations -------------------------------------------------------------------------
 
@@ -278,7 +291,8 @@ class GenesysCloudSource(Source):
             if page >= int(listing.get("pageCount") or 1):
                 break
             page += 1
-        return _after(sorted(policies, key=lambda p: p.source_id), position, limit)
+        key = operator.attrgetter("source_id")
+        return page_after(sorted(policies, key=key), key, position, limit)
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from gateway.errors import Unsupported
 from gateway.models import Recording
-from gateway.sources.base import Page, RecordingSearch, SortField
+from gateway.sources.base import Page, RecordingSearch
 from gateway.sources.genesys_cloud.recordings import ANALYTICS_PAGE, Conversation, RecordingReader
 from gateway.sources.genesys_cloud.windows import Grid, Position, Window
 
@@ -59,8 +58,6 @@ class RecordingWalk:
         return Window(lower // base * base, -(-upper // base) * base)
 
     async def page(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
-        if search.sort is not SortField.START_TIME:
-            raise Unsupported(f"{self.reader.instance}: Genesys Cloud recordings are ordered by start time only")
         descending = search.descending
         lower, upper = self.bounds(search)
         if position is None:

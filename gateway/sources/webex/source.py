@@ -7,8 +7,9 @@ compliance officer's ``DELETE /v1/convergedRecordings/{id}``: permanent, for eve
 officer included. Webex only lets an administrator (or the owner) move recordings through the
 recycle bin, so soft delete, restore and purge need the optional ``admin_token``.
 
-Pushed down: the time range (``from``/``to`` on ``createTime``, which is `start_time`) and the
-region (``storageRegion``). Everything else in a unified filter is applied by the gateway.
+Pushed down: the time range (``from``/``to`` on ``createTime``, which is `start_time`), the
+region (``storageRegion``) and the owner (``ownerId``, one person at a time, and ``ownerEmail``).
+Everything else in a unified filter is applied by the gateway.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import operator
 from collections.abc import AsyncIterator, Generator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,14 +30,16 @@ from gateway.errors import BadInput, FieldError, NotFound, Unsupported
 from gateway.media import MediaStream
 from gateway.models import CallDetails, MediaFormat, Recording, SourceKind, User
 from gateway.sources.base import (
+    START_TIME_ORDERS,
     Capability,
     DeleteOutcome,
     HealthStatus,
     Page,
+    RecordingFilter,
     RecordingSearch,
-    SortField,
     Source,
     SourceHealth,
+    page_after,
 )
 from gateway.sources.registry import SourceDeps, upstream_for
 from gateway.sources.upstream import BearerToken, Upstream, parse_links
@@ -102,6 +106,10 @@ class ListFilter:
         return {name: value for name, value in named.items() if value}
 
 
+def _today() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _check_bulk(flag: str, every: bool, ids: Sequence[str], owner_email: str | None) -> None:
     """Webex's rules for a recycle-bin move made by an administrator, as a gateway input error."""
     errors = []
@@ -122,8 +130,9 @@ def _check_bulk(flag: str, every: bool, ids: Sequence[str], owner_email: str | N
 class WebexSource(Source):
     kind = SourceKind.WEBEX
     capabilities = frozenset({Capability.SEARCH, Capability.USERS, Capability.DELETE, Capability.MEDIA,
-                              Capability.FILTER_TIME_RANGE, Capability.FILTER_REGION})
+                              Capability.FILTER_TIME_RANGE, Capability.FILTER_REGION, Capability.FILTER_OWNER})
     max_batch_size = MAX_PEOPLE_IDS
+    native_orders = START_TIME_ORDERS
 
     def __init__(self, instance: str, upstream: Upstream, admin: Upstream | None = None, *,
                  page_size: int = 100, lookback_days: int = 366, delete_reason: str = "audit") -> None:
@@ -154,15 +163,17 @@ class WebexSource(Source):
 
     # -- listing -----------------------------------------------------------------------------
 
+    def listing_starts(self) -> datetime:
+        return _today() - timedelta(days=self.lookback_days)
+
     def _start(self, list_filter: ListFilter) -> Position:
         """The whole requested range; open ends are the lookback and a day past today (stable URLs)."""
-        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        lower = list_filter.created_after or today - timedelta(days=self.lookback_days)
-        upper = list_filter.created_before or today + timedelta(days=2)
+        lower = list_filter.created_after or self.listing_starts()
+        upper = list_filter.created_before or _today() + timedelta(days=2)
         return Position(epoch_ms(lower), epoch_ms(upper), None, MAX_WINDOW_MS)
 
-    async def list_recordings(self, list_filter: ListFilter, position: Any | None, limit: int, *,
-                              descending: bool = True) -> Page[dict[str, Any]]:
+    async def list_compliance_recordings(self, list_filter: ListFilter, position: Any | None, limit: int, *,
+                                         descending: bool = True) -> Page[dict[str, Any]]:
         """Raw list items matching `list_filter`, ordered by ``(createTime, id)``; positions are keysets."""
         params = list_filter.params()
 
@@ -181,15 +192,30 @@ class WebexSource(Source):
         return Page([row.raw for row in result.rows], result.next.to_json() if result.next else None,
                     [after.to_json() for after in result.after])
 
+    def _owners(self, wanted: RecordingFilter) -> list[str]:
+        """The person ids of this org among the filter's owners."""
+        return [owner.source_id for owner in wanted.owners or () if owner.source == self.instance]
+
+    def pushdown(self, search: RecordingSearch) -> frozenset[Capability]:
+        """Webex lists one owner's recordings at a time: several owners here are filtered by the gateway."""
+        if len(self._owners(search.filter)) > 1:
+            return self.capabilities - {Capability.FILTER_OWNER}
+        return self.capabilities
+
     async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
-        if search.sort is not SortField.START_TIME:
-            raise Unsupported(f"{self.instance}: Webex lists recordings by creation time only")
         wanted = search.filter
         if wanted.region is not None and wanted.region not in STORAGE_REGIONS:
             return Page([], None)  # not a Webex storage region: nothing can match (and Webex would 400)
+        mine = self._owners(wanted)
+        if wanted.owners is not None and not mine:
+            return Page([], None)  # none of the owners is a Webex person of this org
+        # Only users own recordings in the unified model (queues and places own none).
+        owned = Capability.FILTER_OWNER in self.pushdown(search) and (bool(mine) or wanted.owner_email is not None)
         list_filter = ListFilter(created_after=wanted.started_after, created_before=wanted.started_before,
-                                 storage_region=wanted.region)
-        page = await self.list_recordings(list_filter, position, limit, descending=search.descending)
+                                 storage_region=wanted.region, owner_id=mine[0] if owned and mine else None,
+                                 owner_email=wanted.owner_email if owned else None,
+                                 owner_type="user" if owned else None)
+        page = await self.list_compliance_recordings(list_filter, position, limit, descending=search.descending)
         return Page([to_recording(self.instance, raw) for raw in page.items], page.next, page.after)
 
     # -- by id -------------------------------------------------------------------------------
@@ -244,7 +270,7 @@ class WebexSource(Source):
         return [to_user(self.instance, people[i]) if people.get(i) else None for i in ids]
 
     async def search_users(self, text: str | None, position: Any | None, limit: int) -> Page[User]:
-        """People by email (text with ``@``) or display-name prefix, by id; Webex lists nobody without one."""
+        """People by email (text with ``@``) or display-name prefix; Webex lists nobody without one."""
         text = (text or "").strip()
         if not text:
             return Page([], None)
@@ -254,10 +280,14 @@ class WebexSource(Source):
         while next_url := parse_links(response.headers.get("link")).get("next"):
             response = await self.upstream.request("GET", next_url, entity="user")
             items += response.json().get("items") or []
-        users = sorted((to_user(self.instance, item) for item in items), key=lambda user: user.source_id)
-        rest = [user for user in users if position is None or user.source_id > str(position)]
-        page = rest[:limit]
-        return Page(page, page[-1].source_id if len(rest) > limit else None, [user.source_id for user in page])
+        key = operator.attrgetter("person_key")
+        return page_after(sorted((to_user(self.instance, item) for item in items), key=key), key, position, limit)
+
+    async def users_by_email(self, emails: Sequence[str]) -> Sequence[Sequence[User]]:
+        """``GET /v1/people?email=`` per email (Webex takes one a call), concurrently and cached."""
+        bodies = await asyncio.gather(*(self.upstream.get_json("/people", entity="user", params={"email": email})
+                                        for email in emails))
+        return [[to_user(self.instance, item) for item in body.get("items") or []] for body in bodies]
 
     # -- lifecycle ---------------------------------------------------------------------------
 
