@@ -102,3 +102,30 @@ def seed_recording() -> dict[str, Any]:
 @pytest.fixture
 def redis_prefix() -> str:
     return f"recgate-test:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+async def five_sources(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    """The embedded setup (a sandbox of each vendor, 40 recordings each) plus 30 local recordings a day apart.
+
+    The vendors' rate limits are lifted (tests/sources exercise them): these tests page a lot.
+    Yields the client and the gateway's `Services` (to run an index sync, or reach a sandbox).
+    """
+    from tests.store.test_recording_store import make_recording
+
+    settings = Settings(data_dir=tmp_path, cursor_secret=Secret("s"), sandboxes=True, sandbox_size=40)
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=120) as manager, httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=60
+    ) as client:
+        services = manager._state["services"]
+        async with httpx.AsyncClient() as admin:
+            for sandbox in services.sandboxes:
+                await admin.patch(f"{sandbox.base_url}/_sandbox/knobs", json={"rate_limits": False})
+        for index in range(0, 30 * 24, 24):
+            body = await client.post("/graphql", json={
+                "query": "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
+                "variables": {"r": make_recording(index)},
+            })
+            assert body.json()["data"]["ingestRecording"]["created"]
+        yield client, services

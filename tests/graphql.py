@@ -29,26 +29,52 @@ def codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
-WALK = """
-query($first: Int, $after: String, $filter: RecordingFilter, $order: RecordingOrder) {
-  recordings(filter: $filter, first: $first, after: $after, orderBy: $order) {
-    edges { node { sourceId } }
-    pageInfo { hasNextPage endCursor }
+PAGES = """
+query($first: Int, $after: String, $last: Int, $before: String, $filter: RecordingFilter, $order: RecordingOrder) {
+  recordings(filter: $filter, first: $first, after: $after, last: $last, before: $before, orderBy: $order) {
+    edges { node { sourceId startTime durationMs source { id } } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }"""
+
+
+async def nodes(
+    client: httpx.AsyncClient,
+    *,
+    first: int | None = None,
+    last: int | None = None,
+    filter: dict[str, Any] | None = None,
+    order: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every recording in listing order: forward by `first` (endCursor) or backward by `last` (startCursor)."""
+    seen: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(1000):
+        paging = {"first": first, "after": cursor} if last is None else {"last": last, "before": cursor}
+        body = await gql(client, PAGES, filter=filter, order=order, **paging)
+        assert "errors" not in body, body
+        page = body["data"]["recordings"]
+        found = [edge["node"] for edge in page["edges"]]
+        info = page["pageInfo"]
+        if last is None:
+            seen += found
+            cursor, more = info["endCursor"], info["hasNextPage"]
+        else:
+            assert len(found) == last or not info["hasPreviousPage"], "backward pages are full"
+            seen = found + seen
+            cursor, more = info["startCursor"], info["hasPreviousPage"]
+        if not more:
+            return seen
+    raise AssertionError("the listing did not end")
+
+
+def placed(node: dict[str, Any]) -> tuple[str, str]:
+    """A listed recording as (source instance, native id)."""
+    return node["source"]["id"], node["sourceId"]
 
 
 async def walk(
     client: httpx.AsyncClient, first: int, filter: dict[str, Any] | None = None, order: dict[str, str] | None = None
 ) -> list[str]:
     """Every recording's sourceId, following endCursor page by page until hasNextPage is false."""
-    seen: list[str] = []
-    after = None
-    while True:
-        body = await gql(client, WALK, first=first, after=after, filter=filter, order=order)
-        assert "errors" not in body, body
-        page = body["data"]["recordings"]
-        seen += [edge["node"]["sourceId"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            return seen
-        after = page["pageInfo"]["endCursor"]
+    return [node["sourceId"] for node in await nodes(client, first=first, filter=filter, order=order)]

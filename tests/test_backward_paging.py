@@ -4,18 +4,16 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from starlette.datastructures import Secret
 
-from gateway.app import create_app
-from gateway.config import LOCAL_SOURCE_ID, Settings
+from gateway.config import LOCAL_SOURCE_ID
 from gateway.search import search_recordings, sort_key
 from gateway.sources.base import RecordingSearch, SortField
 from gateway.sources.local import LocalSource
 from gateway.store import MediaReader, MediaRemover
 from gateway.store.engage import format_time
-from tests.graphql import codes, gql
+from tests.graphql import codes, gql, nodes, placed
 from tests.store.test_recording_store import START, make_recording
+from tests.test_five_sources import synced
 
 PAGE = """
 query($first: Int, $after: String, $last: Int, $before: String, $filter: RecordingFilter, $order: RecordingOrder) {
@@ -59,83 +57,35 @@ async def test_a_keyset_source_seeks_just_after_any_sources_key(store, tmp_path,
 
 
 def edges(body: dict) -> list[tuple[str, str]]:
-    return [(e["node"]["source"]["id"], e["node"]["sourceId"]) for e in body["data"]["recordings"]["edges"]]
+    return [placed(edge["node"]) for edge in body["data"]["recordings"]["edges"]]
 
 
-async def walk_forward(client, first, filter, order=None) -> list[tuple[str, str]]:
-    seen, after = [], None
-    while True:
-        body = await gql(client, PAGE, first=first, after=after, filter=filter, order=order)
-        assert "errors" not in body, body
-        page = body["data"]["recordings"]
-        seen += [(e["node"]["source"]["id"], e["node"]["sourceId"]) for e in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            return seen
-        after = page["pageInfo"]["endCursor"]
-
-
-async def walk_backward(client, last, filter, order=None) -> list[tuple[str, str]]:
-    seen, before = [], None
-    while True:
-        body = await gql(client, PAGE, last=last, before=before, filter=filter, order=order)
-        assert "errors" not in body, body
-        page = body["data"]["recordings"]
-        assert len(page["edges"]) == last or not page["pageInfo"]["hasPreviousPage"], "backward pages are full"
-        seen = [(e["node"]["source"]["id"], e["node"]["sourceId"]) for e in page["edges"]] + seen
-        if not page["pageInfo"]["hasPreviousPage"]:
-            return seen
-        before = page["pageInfo"]["startCursor"]
-
-
-@pytest.fixture
-async def sources_gateway(tmp_path):
-    settings = Settings(data_dir=tmp_path, cursor_secret=Secret("s"), sandboxes=True, sandbox_size=40)
-    app = create_app(settings)
-    async with LifespanManager(app, startup_timeout=120) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=60
-    ) as client:
-        for index in range(0, 30 * 24, 24):
-            await gql(client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                      r=make_recording(index))
-        yield client
-
-
-# Sources that list in both directions natively.
-BOTH_WAYS = {"sources": [LOCAL_SOURCE_ID, "genesys-cloud-sandbox", "webex-sandbox"]}
-
-
-@pytest.mark.parametrize("direction", ["DESC", "ASC"])
-async def test_paging_backward_from_the_end_lists_everything_once_in_order(sources_gateway, direction):
-    order = {"field": "START_TIME", "direction": direction}
-    forward = await walk_forward(sources_gateway, 100, BOTH_WAYS, order)
-    assert len(set(forward)) == len(forward) > 60
-    assert {source for source, _ in forward} == set(BOTH_WAYS["sources"])
-    for last in (7, 25):
-        assert await walk_backward(sources_gateway, last, BOTH_WAYS, order) == forward, f"pages of {last}"
-
-
-async def test_cursors_of_either_direction_page_both_ways(sources_gateway):
-    forward = await walk_forward(sources_gateway, 100, BOTH_WAYS)
-    first = await gql(sources_gateway, PAGE, first=10, filter=BOTH_WAYS)
-    second = await gql(sources_gateway, PAGE, first=10, after=first["data"]["recordings"]["pageInfo"]["endCursor"],
-                       filter=BOTH_WAYS)
+async def test_cursors_of_either_direction_page_both_ways(five_sources):
+    client, services = five_sources
+    await synced(client, services)
+    forward = [placed(node) for node in await nodes(client, first=100)]
+    assert len(forward) > 150
+    first = await gql(client, PAGE, first=10)
+    second = await gql(client, PAGE, first=10, after=first["data"]["recordings"]["pageInfo"]["endCursor"])
     assert edges(second) == forward[10:20]
     # Back from a forward page's start: the page before it.
-    back = await gql(sources_gateway, PAGE, last=10, before=second["data"]["recordings"]["pageInfo"]["startCursor"],
-                     filter=BOTH_WAYS)
+    back = await gql(client, PAGE, last=10, before=second["data"]["recordings"]["pageInfo"]["startCursor"])
     assert edges(back) == forward[:10]
     assert back["data"]["recordings"]["pageInfo"]["hasPreviousPage"] is False
     assert back["data"]["recordings"]["pageInfo"]["hasNextPage"] is True
-    # Forward from a backward page's cursor (a sort key only): seeks in every source.
-    middle = await gql(sources_gateway, PAGE, last=5, before=back["data"]["recordings"]["edges"][9]["cursor"],
-                       filter=BOTH_WAYS)
+    # Forward from a backward page's cursor (a sort key only): every source seeks to it.
+    middle = await gql(client, PAGE, last=5, before=back["data"]["recordings"]["edges"][9]["cursor"])
     assert edges(middle) == forward[4:9]
     onward, after = [], middle["data"]["recordings"]["pageInfo"]["endCursor"]
-    while len(onward) < 40:
-        body = await gql(sources_gateway, PAGE, first=7, after=after, filter=BOTH_WAYS)
+    while len(onward) < 60:
+        body = await gql(client, PAGE, first=7, after=after)
+        assert "errors" not in body, body
         onward += edges(body)
         after = body["data"]["recordings"]["pageInfo"]["endCursor"]
-    assert onward[:40] == forward[9:49]
+    assert onward[:60] == forward[9:69]
+    # And back again from deep in that walk.
+    deeper = await gql(client, PAGE, last=25, before=body["data"]["recordings"]["edges"][-1]["cursor"])
+    assert edges(deeper) == forward[len(onward) + 9 - 26:len(onward) + 9 - 1]
 
 
 async def test_page_arguments_are_checked(gateway, seed_recording):
@@ -155,7 +105,8 @@ COUNT = """
 query($filter: RecordingFilter) { recordings(filter: $filter, first: 1) { totalCount } }"""
 
 
-async def test_total_count_is_null_with_a_reason_when_a_source_cannot_count(sources_gateway):
+async def test_total_count_is_null_with_a_reason_when_a_source_cannot_count(five_sources):
+    sources_gateway, _ = five_sources
     local = await gql(sources_gateway, COUNT, filter={"sources": [LOCAL_SOURCE_ID]})
     assert local == {"data": {"recordings": {"totalCount": 30}}}
     # The local store filters by time itself, so it counts; state is applied by the gateway.

@@ -5,31 +5,14 @@ from datetime import datetime, timedelta
 import httpx
 
 from gateway.store.engage import format_time
-from tests.graphql import gql
+from tests.graphql import gql, nodes, placed
 from tests.sources.conftest import gateway_for, running_sandbox
 from tests.sources.test_bandwidth import bandwidth, vendor_listing
 from tests.store.test_recording_store import make_recording
 
-LIST = """
-query($first: Int, $after: String, $filter: RecordingFilter) {
-  recordings(filter: $filter, first: $first, after: $after) {
-    edges { node { sourceId startTime source { id } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}"""
-
 
 async def walk(client, first, filter) -> list[tuple[str, str]]:
-    seen, after = [], None
-    for _ in range(500):
-        body = await gql(client, LIST, first=first, after=after, filter=filter)
-        assert "errors" not in body, body
-        page = body["data"]["recordings"]
-        seen += [(e["node"]["source"]["id"], e["node"]["sourceId"]) for e in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            return seen
-        after = page["pageInfo"]["endCursor"]
-    raise AssertionError("the listing did not end")
+    return [placed(node) for node in await nodes(client, first=first, filter=filter)]
 
 
 async def test_sparse_gateway_filtered_source_merges_in_order(tmp_path):

@@ -38,6 +38,7 @@ from gateway.sources.base import (
     Capability,
     DeleteOutcome,
     HealthStatus,
+    OrderKey,
     Page,
     RecordingSearch,
     Source,
@@ -101,6 +102,11 @@ class GenesysCloudSource(Source):
 
     async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         return await self.walk.page(search, position, limit)
+
+    def seek(self, search: RecordingSearch, key: OrderKey) -> Any | None:
+        if (search.sort, search.descending) not in self.native_orders:
+            return super().seek(search, key)
+        return self.walk.seek(search, int(key[0] * 1000))
 
     def listing_starts(self) -> datetime:
         lower, _ = self.walk.bounds(RecordingSearch())

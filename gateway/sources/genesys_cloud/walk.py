@@ -57,6 +57,14 @@ class RecordingWalk:
         base = self.grid.base_ms
         return Window(lower // base * base, -(-upper // base) * base)
 
+    def seek(self, search: RecordingSearch, epoch_ms: int) -> Any:
+        """A position at the grid window holding `epoch_ms` (within the searched range), a millisecond short
+        of it: the walk resumes with the recordings of that instant; the merge drops those before its key."""
+        lower, upper = self.bounds(search)
+        at = min(max(epoch_ms, lower), upper - 1)
+        after = (epoch_ms + 2, "") if search.descending else (epoch_ms - 1, "")
+        return Position(self.grid.around(at), after).as_json()
+
     async def page(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         descending = search.descending
         lower, upper = self.bounds(search)

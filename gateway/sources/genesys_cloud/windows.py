@@ -102,6 +102,12 @@ class Grid:
             return self._ending_at(-(-upper_ms // self.base_ms) * self.base_ms, level)
         return self._starting_at(lower_ms // self.base_ms * self.base_ms, level)
 
+    def around(self, epoch_ms: int) -> Window:
+        """The window of the initial size that holds `epoch_ms`."""
+        size = self._size(min(_INITIAL_LEVEL, self.max_level))
+        start = epoch_ms // size * size
+        return Window(start, start + size)
+
     def next(self, window: Window, descending: bool, *, grow: bool) -> Window:
         """The window after `window` in the walk's direction, one level up when `grow`."""
         level = min(self.max_level, self.level(window) + (1 if grow else 0))
