@@ -264,7 +264,9 @@ def build_app(
     exception_handlers: dict[Any, Callable[..., Any]] | None = None,
 ) -> Starlette:
     """Assemble a vendor sandbox app from its routes; ``app.state.sandbox`` is its `SandboxState`."""
-    state = SandboxState(knobs=knobs or Knobs(), stated_limit=stated_limit, rng=random.Random(seed))
+    # A copy: sandboxes started from one config must not share run-time knob changes.
+    state = SandboxState(knobs=dataclasses.replace(knobs or Knobs()), stated_limit=stated_limit,
+                         rng=random.Random(seed))
     app = Starlette(routes=[*_admin_routes(state), *routes], exception_handlers=exception_handlers)
     app.add_middleware(SandboxMiddleware, routes=routes, state=state, errors=errors)
     app.state.sandbox = state

@@ -8,7 +8,7 @@ import sys
 import httpx
 
 from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.runner import start_sandboxes, stop_sandboxes
+from gateway.sandboxes.runner import KINDS, start_sandboxes, stop_sandboxes
 
 
 async def test_started_sandboxes_answer_on_their_ports():
@@ -22,6 +22,17 @@ async def test_started_sandboxes_answer_on_their_ports():
             response = await http.get(f"{bandwidth['base_url']}/v1/users/{bandwidth['user_id']}/recordings",
                                       auth=(bandwidth["api_token"], bandwidth["api_secret"]))
             assert response.status_code == 200 and len(response.json()) == 20
+    finally:
+        await stop_sandboxes(running)
+
+
+async def test_knobs_changed_at_run_time_belong_to_one_sandbox():
+    running = await start_sandboxes(KINDS, SandboxConfig(size=5))
+    try:
+        async with httpx.AsyncClient() as http:
+            await http.patch(f"{running[0].base_url}/_sandbox/knobs", json={"outage": True})
+            for sandbox in running[1:]:
+                assert (await http.get(f"{sandbox.base_url}/_sandbox/knobs")).json()["outage"] is False, sandbox.kind
     finally:
         await stop_sandboxes(running)
 

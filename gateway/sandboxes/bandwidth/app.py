@@ -77,7 +77,7 @@ def create_app(config: SandboxConfig | None = None, settings: CatapultSettings |
         routes,
         errors=CatapultErrors(settings.credentials),
         stated_limit=STATED_LIMIT,
-        knobs=dataclasses.replace(config.knobs),
+        knobs=config.knobs,
         seed=config.seed,
         exception_handlers=exception_handlers(context.authorize_path),
     )

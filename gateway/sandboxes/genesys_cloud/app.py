@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 
@@ -74,7 +73,7 @@ def create_app(
         _routes(store),
         errors=errors,
         stated_limit=STATED_LIMIT,
-        knobs=dataclasses.replace(config.knobs),
+        knobs=config.knobs,
         seed=config.seed,
         exception_handlers=exception_handlers(),
     )

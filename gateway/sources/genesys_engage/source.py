@@ -177,8 +177,18 @@ class GenesysEngageSource(Source):
         return [User(self.instance, i, name=i, email=i if "@" in i else None, username=i) for i in ids]
 
     async def users_by_email(self, emails: Sequence[str]) -> Sequence[Sequence[User]]:
-        """The agent whose userName is the email (Engage has no directory to check; no call)."""
-        return [[user] if user else [] for user in await self.get_users(emails)]
+        """The agent whose userName is the email, when a recording names them: Engage has no directory,
+        so one ``GET /recordings?userName=`` (limit 1, cached) per email."""
+
+        async def agent(email: str) -> list[User]:
+            page = await self.query({"userName": email}, 0, 1)
+            names = {
+                name for document in page.documents for event in document.get("eventHistory", [])
+                if (name := event.get("contact", {}).get("userName")) and name.casefold() == email.casefold()
+            }
+            return [user for user in await self.get_users(sorted(names)) if user is not None]
+
+        return await asyncio.gather(*(agent(email) for email in emails))
 
     async def query(self, params: Mapping[str, str], offset: int, limit: int) -> NativePage:
         """``GET /recordings`` with GWS's own parameters and paging (at least one search parameter)."""
