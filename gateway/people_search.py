@@ -11,30 +11,19 @@ failing source is left out of the page (its position kept) and reported as a par
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 from gateway.errors import GatewayError
 from gateway.models import User
-from gateway.search import DONE
+from gateway.search import DONE, Merged
 from gateway.sources.base import Page, Source
 
 __all__ = ["PeopleResult", "search_people"]
 
 
-@dataclasses.dataclass(frozen=True)
-class PeopleResult:
-    """The page's people (each: its matching identities); `positions[i]` resumes after person i."""
-
-    people: list[list[User]]
-    positions: list[dict[str, Any]]
-    final: dict[str, Any]
-    errors: list[GatewayError]
-
-    @property
-    def has_next(self) -> bool:
-        return any(position != DONE for position in self.final.values())
+# The page's people, each the list of its matching identities.
+PeopleResult = Merged[list[User]]
 
 
 async def _page(source: Source, text: str | None, position: Any, first: int) -> Page[User] | GatewayError:
@@ -71,4 +60,4 @@ async def search_people(
             running[instance] = DONE if page.next is None else page.next
     if per_person:
         per_person[-1] = running
-    return PeopleResult([groups[key] for key in chosen], per_person, running, errors)
+    return Merged([groups[key] for key in chosen], per_person, running, errors)

@@ -12,16 +12,17 @@ import asyncio
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from gateway.errors import GatewayError, SourceError, Unsupported
 from gateway.filtering import matches, unpushed
 from gateway.models import Recording, UserRef
 from gateway.sources.base import Capability, OrderKey, Page, RecordingSearch, SortField, Source
 
-__all__ = ["DONE", "SearchResult", "search_recordings", "sort_key"]
+__all__ = ["DONE", "Merged", "SearchResult", "search_recordings", "sort_key"]
 
 DONE = "done"
+T = TypeVar("T")
 # A source that filters nothing itself is walked at most this many pages per listing call.
 MAX_PAGES_PER_CALL = 10
 # Sources filter start times at their own resolution: a seek's time bound leaves this much slack.
@@ -29,10 +30,10 @@ SEEK_SLACK = timedelta(seconds=1)
 
 
 @dataclasses.dataclass(frozen=True)
-class SearchResult:
-    """The page's recordings; `positions[i]` is where the listing resumes after `items[i]`."""
+class Merged(Generic[T]):
+    """A page of a merged listing; `positions[i]` is where the listing resumes after `items[i]`."""
 
-    items: list[Recording]
+    items: list[T]
     positions: list[dict[str, Any]]
     final: dict[str, Any]
     errors: list[GatewayError]
@@ -40,6 +41,9 @@ class SearchResult:
     @property
     def has_next(self) -> bool:
         return any(position != DONE for position in self.final.values())
+
+
+SearchResult = Merged[Recording]
 
 
 def sort_key(search: RecordingSearch) -> Callable[[Recording], OrderKey]:
@@ -229,4 +233,4 @@ async def search_recordings(
             running[instance] = DONE if page.next is None else page.next
     if per_item:
         per_item[-1] = running
-    return SearchResult([r for r, _ in chosen], per_item, running, errors)
+    return Merged([r for r, _ in chosen], per_item, running, errors)

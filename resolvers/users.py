@@ -182,7 +182,7 @@ class UserQuery:
         result = await search_people(sources, search, cursors.decode(after, digest) if after else {}, first)
         _report(info, result.errors)
         edges = [Edge(node=User.from_domain(identities[0]), cursor=cursors.encode(digest, position))
-                 for identities, position in zip(result.people, result.positions, strict=True)]
+                 for identities, position in zip(result.items, result.positions, strict=True)]
         # A page can be empty yet unfinished (a source failed): it still resumes.
         end = edges[-1].cursor if edges else cursors.encode(digest, result.final) if result.has_next else None
         return Connection(edges=edges, page_info=PageInfo(

@@ -52,14 +52,19 @@ def test_recordings_survive_the_json_round_trip():
     assert decode(Recording, encode(full)) == full
 
 
+async def walked(store: RecordingStore, recordings: list) -> SourceIndex:
+    """An index holding `recordings` after one complete walk, as one source's listing."""
+    index = RecordingIndex(store.engine)
+    await index.upsert(SOURCE, recordings, WALK)
+    await index.prune(SOURCE, WALK)
+    return SourceIndex(SOURCE, index)
+
+
 async def test_keyset_pages_follow_the_merge_order_in_every_direction(store: RecordingStore):
     rng = random.Random(3)
     recordings = [recording(i, start=START + timedelta(seconds=rng.randrange(5)) if i % 7 else None,
                             duration=rng.randrange(3) * 1000 if i % 5 else None) for i in range(40)]
-    index = RecordingIndex(store.engine)
-    await index.upsert(SOURCE, recordings, WALK)
-    await index.prune(SOURCE, WALK)
-    source = SourceIndex(SOURCE, index)
+    source = await walked(store, recordings)
     for sort in SortField:
         for descending in (True, False):
             expected = brute_force(recordings, sort, descending)
@@ -115,10 +120,7 @@ async def test_caller_numbers_narrow_but_keep_unknown_ones(store: RecordingStore
 
 async def test_seeking_lists_just_what_sorts_after_any_sources_key(store: RecordingStore):
     recordings = [recording(i, start=START + timedelta(seconds=i // 3), duration=1000 * (i % 4)) for i in range(12)]
-    index = RecordingIndex(store.engine)
-    await index.upsert(SOURCE, recordings, WALK)
-    await index.prune(SOURCE, WALK)
-    source = SourceIndex(SOURCE, index)
+    source = await walked(store, recordings)
     for sort in SortField:
         for descending in (True, False):
             search = RecordingSearch(sort=sort, descending=descending)
