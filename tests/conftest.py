@@ -105,15 +105,19 @@ def redis_prefix() -> str:
 
 
 @pytest.fixture
-async def five_sources(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
-    """The embedded setup (a sandbox of each vendor, 40 recordings each) plus 30 local recordings a day apart.
+async def five_sources(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    """The embedded setup (a sandbox of each vendor, 40 recordings each unless the test's indirect
+    parameter says how many) plus 30 local recordings a day apart.
 
     The vendors' rate limits are lifted (tests/sources exercise them): these tests page a lot.
     Yields the client and the gateway's `Services` (to run an index sync, or reach a sandbox).
     """
     from tests.store.test_recording_store import make_recording
 
-    settings = Settings(data_dir=tmp_path, cursor_secret=Secret("s"), sandboxes=True, sandbox_size=40)
+    size = getattr(request, "param", 40)
+    settings = Settings(data_dir=tmp_path, cursor_secret=Secret("s"), sandboxes=True, sandbox_size=size)
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=120) as manager, httpx.AsyncClient(
         transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=60
