@@ -303,27 +303,29 @@ class RecordingConnection(Connection[Recording]):
         "`extensions.notices`."
     )
     async def total_count(self, info: Info) -> int | None:
-        reasons = {s.instance: _why_uncountable(s, self._search) for s in self._sources}
-        if any(reasons.values()):
+        counts = await asyncio.gather(*(_count(s, self._search) for s in self._sources))
+        reasons = {s.instance: reason for s, (_, reason) in zip(self._sources, counts, strict=True) if reason}
+        if reasons:
             info.context.notices.append({
                 "code": "TOTAL_COUNT_UNAVAILABLE",
                 "message": "totalCount is null: not every selected source can count these recordings",
                 "path": list(info.path.as_list()),
-                "sources": [{"source": s, "reason": r} for s, r in reasons.items() if r],
+                "sources": [{"source": s, "reason": r} for s, r in reasons.items()],
             })
             return None
-        counts = await asyncio.gather(*(s.count_recordings(self._search) for s in self._sources))
-        return sum(c or 0 for c in counts)
+        return sum(count or 0 for count, _ in counts)
 
 
-def _why_uncountable(source: base.Source, search: RecordingSearch) -> str | None:
-    if Capability.TOTAL_COUNT not in source.capabilities:
-        return f"{source.kind.value} sources cannot count without listing everything"
+async def _count(source: base.Source, search: RecordingSearch) -> tuple[int | None, str | None]:
+    """The source's count of the search's matches, or why it has none."""
     applied_here = unpushed(search.filter, source.pushdown(search))
     if applied_here:
         names = ", ".join(sorted(c.value.removeprefix("filter_") for c in applied_here))
-        return f"the gateway applies filters the source cannot ({names}), so only a full listing could count"
-    return None
+        return None, f"the gateway applies filters the source cannot ({names}), so only a full listing could count"
+    count = await source.count_recordings(search)
+    if count is None:
+        return None, f"{source.kind.value} sources cannot count without listing everything"
+    return count, None
 
 
 def _selected_sources(info: Info, search: RecordingSearch) -> list[base.Source]:

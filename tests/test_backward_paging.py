@@ -102,11 +102,13 @@ async def test_page_arguments_are_checked(gateway, seed_recording):
 
 
 COUNT = """
-query($filter: RecordingFilter) { recordings(filter: $filter, first: 1) { totalCount } }"""
+query($filter: RecordingFilter, $order: RecordingOrder) {
+  recordings(filter: $filter, first: 1, orderBy: $order) { totalCount }
+}"""
 
 
 async def test_total_count_is_null_with_a_reason_when_a_source_cannot_count(five_sources):
-    sources_gateway, _ = five_sources
+    sources_gateway, services = five_sources
     local = await gql(sources_gateway, COUNT, filter={"sources": [LOCAL_SOURCE_ID]})
     assert local == {"data": {"recordings": {"totalCount": 30}}}
     # The local store filters by time itself, so it counts; state is applied by the gateway.
@@ -125,4 +127,10 @@ async def test_total_count_is_null_with_a_reason_when_a_source_cannot_count(five
     assert {s["source"] for s in notice["sources"]} == {
         "bandwidth-sandbox", "genesys-cloud-sandbox", "genesys-engage-sandbox", "webex-sandbox"
     }
+    # An order listed from the synced index is counted by it.
+    await synced(sources_gateway, services)
+    bandwidth = {"sources": ["bandwidth-sandbox", LOCAL_SOURCE_ID]}
+    listed = await nodes(sources_gateway, first=100, filter=bandwidth)
+    ascending = await gql(sources_gateway, COUNT, filter=bandwidth, order={"field": "START_TIME", "direction": "ASC"})
+    assert ascending["data"]["recordings"]["totalCount"] == len(listed) == 70 and "extensions" not in ascending
 
