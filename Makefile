@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet --editable ".[test]"
+	$(PYTHON) -m pip install --quiet --editable ".[sandboxes,test]"
 	touch $(INSTALLED)
 
 run: $(INSTALLED)

@@ -15,12 +15,12 @@ import time
 
 from asgi_lifespan import LifespanManager
 
-from gateway.sandboxes.kit import SandboxConfig
-from gateway.sandboxes.runner import KINDS
+from sandboxes.kit import SandboxConfig
+from sandboxes.runner import KINDS
 
 
 async def build_seconds(kind: str, size: int) -> float:
-    module = importlib.import_module(f"gateway.sandboxes.{kind}")
+    module = importlib.import_module(f"sandboxes.{kind}")
     started = time.perf_counter()
     app = module.create_app(SandboxConfig(size=size))
     async with LifespanManager(app, startup_timeout=600):

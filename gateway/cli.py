@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,9 +11,11 @@ from pathlib import Path
 import uvicorn
 
 from gateway.config import ConfigError, Settings
-from gateway.sandboxes.runner import KINDS, RunningSandbox
+from gateway.models import SourceKind
 
 __all__ = ["main"]
+
+_VENDOR_KINDS = [kind.value for kind in SourceKind if kind is not SourceKind.LOCAL]
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -36,40 +35,14 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sandbox_toml(sandbox: RunningSandbox) -> str:
-    config = sandbox.source_config
-    lines = [f"[sources.{config.instance}]", f'kind = "{config.kind.value}"', f'base_url = "{config.base_url}"',
-             f"[sources.{config.instance}.credentials]"]
-    lines += [f'{name} = "{value}"' for name, value in config.credentials.items()]
-    return "\n".join(lines)
-
-
-async def _run_sandboxes(args: argparse.Namespace) -> None:
-    from gateway.sandboxes.kit import Knobs, SandboxConfig
-    from gateway.sandboxes.runner import start_sandboxes, stop_sandboxes
-
-    config = SandboxConfig(
-        seed=args.seed, size=args.size, knobs=Knobs(latency_ms=args.latency_ms, rate_limits=not args.no_rate_limits)
-    )
-    running = await start_sandboxes(args.kinds or KINDS, config, host=args.host, port_base=args.port_base)
-    if args.json:
-        print(json.dumps({sandbox.kind: sandbox.connection for sandbox in running}), flush=True)
-    else:
-        for sandbox in running:
-            print(f"{sandbox.kind:15} {sandbox.base_url}  (admin: {sandbox.base_url}/_sandbox/counts)")
-        print("\n# Source configuration for RECGATE_CONFIG:\n")
-        print("\n\n".join(_sandbox_toml(s) for s in running), flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    await stop_sandboxes(running)
-
-
 def _sandbox(args: argparse.Namespace) -> int:
-    asyncio.run(_run_sandboxes(args))
-    return 0
+    try:  # deferred: the sandboxes are an install extra
+        from sandboxes.cli import run
+    except ModuleNotFoundError as exc:
+        print(f"recgate: the vendor sandboxes are not installed ({exc.name} is missing): "
+              "pip install 'recording-gateway[sandboxes]'", file=sys.stderr)
+        return 2
+    return run(args)
 
 
 def _export_schema(args: argparse.Namespace) -> int:
@@ -95,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(run=_export_schema)
     sandbox = commands.add_parser("sandbox", help="run the vendor sandboxes on loopback")
-    sandbox.add_argument("kinds", nargs="*", metavar="KIND", help=f"which sandboxes (default all: {', '.join(KINDS)})")
+    sandbox.add_argument(
+        "kinds", nargs="*", metavar="KIND", help=f"which sandboxes (default all: {', '.join(_VENDOR_KINDS)})"
+    )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port-base", type=int, default=9100, help="first port (0: free ports)")
     sandbox.add_argument("--size", type=int, default=200, help="recordings per sandbox (up to 100000)")
@@ -105,9 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox.add_argument("--json", action="store_true", help="print one JSON object of connection details")
     sandbox.set_defaults(run=_sandbox)
     args = parser.parse_args(argv)
-    unknown = set(getattr(args, "kinds", ())) - set(KINDS)
+    unknown = set(getattr(args, "kinds", ())) - set(_VENDOR_KINDS)
     if unknown:
-        parser.error(f"unknown sandbox {', '.join(sorted(unknown))}; choose from {', '.join(KINDS)}")
+        parser.error(f"unknown sandbox {', '.join(sorted(unknown))}; choose from {', '.join(_VENDOR_KINDS)}")
     try:
         code: int = args.run(args)
     except ConfigError as exc:

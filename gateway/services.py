@@ -7,25 +7,27 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 
 from gateway.cache import Cache, MemoryCache, RedisCache
-from gateway.config import LOCAL_SOURCE_ID, Settings
+from gateway.config import LOCAL_SOURCE_ID, ConfigError, Settings
 from gateway.cursors import CursorCodec
 from gateway.errors import NotFound
 from gateway.events import EventBus, InProcessEvents, RedisEvents
 from gateway.index_sync import IndexSync
 from gateway.media import MediaLinks
 from gateway.models import SourceKind
-from gateway.sandboxes.kit import SandboxConfig
-from gateway.sandboxes.runner import KINDS, RunningSandbox, start_sandboxes, stop_sandboxes
 from gateway.sources.base import Source
 from gateway.sources.indexed import index_for
 from gateway.sources.local import LocalSource
 from gateway.sources.registry import SourceDeps, create_source, has_connector
 from gateway.store import AnnotationStore, MediaReader, MediaRemover, RecordingIndex, RecordingStore
 from gateway.watch import StateWatcher
+
+if TYPE_CHECKING:
+    from sandboxes.runner import RunningSandbox
 
 __all__ = ["Services"]
 
@@ -36,6 +38,15 @@ async def _embedded_sandboxes(settings: Settings) -> list[RunningSandbox]:
     """The demo setup: with no sources configured, a sandbox for every kind the gateway connects to."""
     if settings.sources or not settings.sandboxes:
         return []
+    try:  # deferred: the sandboxes are an install extra, imported only to start them
+        from sandboxes.kit import SandboxConfig
+        from sandboxes.runner import KINDS, start_sandboxes
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"no sources are configured (RECGATE_CONFIG) and the vendor sandboxes are not installed ({exc.name} "
+            "is missing): configure sources, or pip install 'recording-gateway[sandboxes]'"
+        ) from exc
+
     kinds = [kind for kind in KINDS if has_connector(SourceKind(kind))]
     running = await start_sandboxes(kinds, SandboxConfig(size=settings.sandbox_size))
     logger.info("started sandboxes: %s", ", ".join(f"{s.kind} at {s.base_url}" for s in running))
@@ -125,4 +136,7 @@ class Services:
         await self.cache.aclose()
         await self.events.aclose()
         await self.store.aclose()
-        await stop_sandboxes(self.sandboxes)
+        if self.sandboxes:
+            from sandboxes.runner import stop_sandboxes  # deferred, as in `_embedded_sandboxes`
+
+            await stop_sandboxes(self.sandboxes)

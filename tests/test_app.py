@@ -12,7 +12,7 @@ from websockets.asyncio.client import connect
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandboxes.serving import serve_in_thread
+from sandboxes.serving import serve_in_thread
 from tests.conftest import REDIS_URL
 from tests.graphql import gql
 

@@ -22,16 +22,16 @@ from gateway.cache import RedisCache, cache_key
 from gateway.config import ConfigError, Settings, SourceConfig
 from gateway.index_sync import IndexSync
 from gateway.models import SourceKind
-from gateway.sandboxes.bandwidth import CatapultSettings, connection_info
-from gateway.sandboxes.bandwidth import create_app as catapult_app
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.runner import RunningSandbox
-from gateway.sandboxes.serving import start_server, stop_server
 from gateway.services import Services
 from gateway.sources.bandwidth import BandwidthSource
 from gateway.sources.indexed import index_for
 from gateway.sources.local import LocalSource
 from gateway.store.recording_index import RecordingIndex
+from sandboxes.bandwidth import CatapultSettings, connection_info
+from sandboxes.bandwidth import create_app as catapult_app
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.runner import RunningSandbox
+from sandboxes.serving import start_server, stop_server
 from tests.conftest import REDIS_URL
 from tests.graphql import codes, gql, walk
 from tests.sources.conftest import Counts

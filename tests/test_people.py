@@ -16,10 +16,10 @@ import httpx
 from gateway.ids import GlobalId
 from gateway.models import UserRef
 from gateway.people import PEOPLE_SOURCE
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.runner import start_sandboxes, stop_sandboxes
 from gateway.sources.base import Capability, RecordingFilter, RecordingSearch
 from gateway.sources.webex.source import WebexSource
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.runner import start_sandboxes, stop_sandboxes
 from tests.graphql import codes, gql
 from tests.resolvers.test_recordings import ingest
 from tests.sources.conftest import Counts, gateway_for

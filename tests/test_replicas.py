@@ -14,7 +14,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from gateway.sandboxes.serving import free_port
+from sandboxes.serving import free_port
 from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.graphql import gql
 

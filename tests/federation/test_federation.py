@@ -20,7 +20,7 @@ import pytest
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.ids import GlobalId
-from gateway.sandboxes.serving import serve_in_thread
+from sandboxes.serving import serve_in_thread
 from tests.graphql import gql
 from tests.store.test_recording_store import make_recording
 

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
-from gateway.sandboxes import world
-from gateway.sandboxes.bandwidth import KIND, CatapultSettings, connection_info, create_app
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.mp3 import FRAME_BYTES
+from sandboxes import world
+from sandboxes.bandwidth import KIND, CatapultSettings, connection_info, create_app
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.mp3 import FRAME_BYTES
 
 ANCHOR = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 INFO = connection_info("http://sandbox")

@@ -11,9 +11,9 @@ import pytest
 from bandwidth.account import BandwidthAccountAPIException  # type: ignore[import-untyped]
 from bandwidth.voice import BandwidthVoiceAPIException  # type: ignore[import-untyped]
 
-from gateway.sandboxes.bandwidth import CatapultSettings, connection_info, create_app
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.serving import serve_in_thread
+from sandboxes.bandwidth import CatapultSettings, connection_info, create_app
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.serving import serve_in_thread
 
 SIZE = 60
 

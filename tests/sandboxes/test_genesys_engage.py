@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from gateway.sandboxes.audio import Audio
-from gateway.sandboxes.genesys_engage import KIND
-from gateway.sandboxes.mp3 import Mp3
+from sandboxes.audio import Audio
+from sandboxes.genesys_engage import KIND
+from sandboxes.mp3 import Mp3
 from tests.sandboxes.test_genesys_engage_support import (
     ADMIN_AUTH,
     AGENT_AUTH,

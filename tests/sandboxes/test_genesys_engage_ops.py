@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.sandboxes.genesys_engage import create_app
-from gateway.sandboxes.serving import free_port, serve_in_thread
+from sandboxes.genesys_engage import create_app
+from sandboxes.serving import free_port, serve_in_thread
 from tests.sandboxes.test_genesys_engage_support import (
     ADMIN_AUTH,
     API,

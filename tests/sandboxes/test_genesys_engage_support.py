@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 from asgi_lifespan import LifespanManager
 
-from gateway.sandboxes.genesys_engage import connection_info, create_app
-from gateway.sandboxes.genesys_engage.auth import AGENT, account
-from gateway.sandboxes.genesys_engage.data import documents
-from gateway.sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.genesys_engage import connection_info, create_app
+from sandboxes.genesys_engage.auth import AGENT, account
+from sandboxes.genesys_engage.data import documents
+from sandboxes.kit import Knobs, SandboxConfig
 
 ANCHOR = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 BASE = "http://sandbox"

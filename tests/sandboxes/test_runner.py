@@ -7,8 +7,8 @@ import sys
 
 import httpx
 
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.runner import KINDS, start_sandboxes, stop_sandboxes
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.runner import KINDS, start_sandboxes, stop_sandboxes
 
 
 async def test_started_sandboxes_answer_on_their_ports():

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.sandboxes import world
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.webex import KIND, connection_info, create_app
-from gateway.sandboxes.webex.data import Store, generate
+from sandboxes import world
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.webex import KIND, connection_info, create_app
+from sandboxes.webex.data import Store, generate
 
 ANCHOR = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 SEED, SIZE = 11, 2000

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.webex import connection_info, create_app
-from gateway.sandboxes.webex.data import Recording, Store
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.webex import connection_info, create_app
+from sandboxes.webex.data import Recording, Store
 
 ANCHOR = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 INFO = connection_info("http://sandbox")

@@ -26,11 +26,11 @@ from wxc_sdk.meetings.recordings import RecordingServiceType, RecordingStatus
 from wxc_sdk.people import Person
 from wxc_sdk.rest import ErrorDetail, RestError
 
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.serving import serve_in_thread
-from gateway.sandboxes.webex import connection_info, create_app
-from gateway.sandboxes.webex.data import Store
-from gateway.sandboxes.webex.ids import encode_id
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.serving import serve_in_thread
+from sandboxes.webex import connection_info, create_app
+from sandboxes.webex.data import Store
+from sandboxes.webex.ids import encode_id
 
 ANCHOR = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 START, END = ANCHOR - timedelta(days=20), ANCHOR

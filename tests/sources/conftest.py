@@ -13,8 +13,8 @@ from starlette.datastructures import Secret
 from gateway.app import create_app
 from gateway.config import Settings, SourceConfig
 from gateway.models import SourceKind
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
 
 
 @asynccontextmanager

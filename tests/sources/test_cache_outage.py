@@ -2,7 +2,7 @@
 
 import asyncio
 
-from gateway.sandboxes.serving import free_port
+from sandboxes.serving import free_port
 from tests.graphql import gql
 from tests.sources.conftest import Counts, gateway_for, running_sandbox
 from tests.sources.test_bandwidth import bandwidth

@@ -10,8 +10,8 @@ import httpx
 
 from gateway.cache import RedisCache, cache_key
 from gateway.ids import GlobalId
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
 from tests.conftest import REDIS_URL
 from tests.graphql import codes, gql, walk, without_cursors
 from tests.sources.conftest import Counts, gateway_for, source_config

@@ -14,12 +14,12 @@ import httpx
 from gateway.config import LOCAL_SOURCE_ID, Settings
 from gateway.filtering import matches, unpushed
 from gateway.ids import GlobalId
-from gateway.sandboxes.genesys_engage.data import documents
-from gateway.sandboxes.kit import Knobs, SandboxConfig
-from gateway.sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
 from gateway.sources.base import RecordingFilter
 from gateway.sources.engage_model import to_recording
 from gateway.store import RecordingStore
+from sandboxes.genesys_engage.data import documents
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
 from tests.graphql import codes, gql, walk, without_cursors
 from tests.sources.conftest import Counts, gateway_for, source_config
 

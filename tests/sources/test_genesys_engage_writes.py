@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from gateway.ids import GlobalId
-from gateway.sandboxes.genesys_engage import create_app
-from gateway.sandboxes.serving import start_server, stop_server
+from sandboxes.genesys_engage import create_app
+from sandboxes.serving import start_server, stop_server
 from tests.graphql import codes, gql
 from tests.sources.conftest import Counts, gateway_for
 from tests.sources.test_genesys_engage import (

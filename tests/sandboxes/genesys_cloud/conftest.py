@@ -8,8 +8,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.sandboxes.genesys_cloud import create_app
-from gateway.sandboxes.kit import SandboxConfig
+from sandboxes.genesys_cloud import create_app
+from sandboxes.kit import SandboxConfig
 from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, BASE, FakeClock, token_for
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from gateway.sandboxes.genesys_cloud import connection_info
+from sandboxes.genesys_cloud import connection_info
 
 __all__ = ["ANCHOR", "BASE", "FakeClock", "assert_error", "token_for"]
 

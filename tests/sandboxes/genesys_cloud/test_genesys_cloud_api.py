@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from gateway.sandboxes.genesys_cloud import KIND, create_app
-from gateway.sandboxes.genesys_cloud.store import Store
-from gateway.sandboxes.kit import SandboxConfig
-from gateway.sandboxes.world import calls, roster
+from sandboxes.genesys_cloud import KIND, create_app
+from sandboxes.genesys_cloud.store import Store
+from sandboxes.kit import SandboxConfig
+from sandboxes.world import calls, roster
 from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, FakeClock, assert_error
 
 DETAILS = "/api/v2/analytics/conversations/details/query"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from gateway.sandboxes.genesys_cloud import connection_info
+from sandboxes.genesys_cloud import connection_info
 from tests.sandboxes.genesys_cloud.genesys_support import BASE, FakeClock, assert_error, token_for
 
 

@@ -16,10 +16,10 @@ import PureCloudPlatformClientV2 as gc
 import pytest
 from PureCloudPlatformClientV2.rest import ApiException
 
-from gateway.sandboxes.genesys_cloud import connection_info, create_app
-from gateway.sandboxes.genesys_cloud.store import Store
-from gateway.sandboxes.kit import SandboxConfig
-from gateway.sandboxes.serving import serve_in_thread
+from sandboxes.genesys_cloud import connection_info, create_app
+from sandboxes.genesys_cloud.store import Store
+from sandboxes.kit import SandboxConfig
+from sandboxes.serving import serve_in_thread
 from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR
 
 
