@@ -16,10 +16,8 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
 from gateway.config import Settings
-from gateway.context import Context
+from gateway.context import Context, RequestScope, principal_for, use_scope
 from gateway.media import media_endpoint
-from gateway.principal import principal_for
-from gateway.scope import RequestScope, use_scope
 from gateway.services import Services
 from resolvers.errors import with_code
 from resolvers.schema import schema

@@ -1,23 +1,84 @@
-"""The typed context every resolver receives as ``info.context``."""
+"""Who is asking, and what one request carries: the principal, its scope, the resolvers' context.
+
+The GraphQL view builds a `Context` per request and makes its `RequestScope` current; connectors
+read the scope (through `Upstream`) for cache visibility and freshness. Tasks and dataloader
+batches started while handling the request inherit it (contextvars), so concurrent requests never
+see each other's.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import functools
-from typing import Any
+import hashlib
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import HTTPConnection
 
 from gateway.errors import GatewayError
 from gateway.loaders import Loaders
-from gateway.principal import Principal
-from gateway.services import Services
 
-__all__ = ["Context"]
+if TYPE_CHECKING:
+    from gateway.services import Services
+
+__all__ = [
+    "DEVELOPMENT_PRINCIPAL",
+    "Context",
+    "Principal",
+    "RequestScope",
+    "current_scope",
+    "principal_for",
+    "use_scope",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    """Who a request runs as. Everything per-caller (loaders, cache keys, events) reads it."""
+
+    id: str
+    scopes: frozenset[str]
+
+    @property
+    def visibility(self) -> str:
+        """What this caller may see, as a short digest: callers with the same scopes share cache entries."""
+        return hashlib.sha256(",".join(sorted(self.scopes)).encode()).hexdigest()[:16]
+
+
+DEVELOPMENT_PRINCIPAL = Principal("development", frozenset({"*"}))
+
+
+def principal_for(connection: HTTPConnection) -> Principal:
+    """The principal of an HTTP or websocket connection (one development principal for now)."""
+    return DEVELOPMENT_PRINCIPAL
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestScope:
+    principal: Principal
+    # The client asked for fresh data (Cache-Control: no-cache): skip cached reads, refill.
+    fresh: bool = False
+
+
+_SCOPE: contextvars.ContextVar[RequestScope] = contextvars.ContextVar("recgate_scope")
+_OUTSIDE_REQUESTS = RequestScope(DEVELOPMENT_PRINCIPAL)
+
+
+def current_scope() -> RequestScope:
+    """The scope of the request being handled (outside requests: the development principal)."""
+    return _SCOPE.get(_OUTSIDE_REQUESTS)
+
+
+def use_scope(scope: RequestScope) -> None:
+    """Make `scope` current for the rest of this task and the tasks it starts."""
+    _SCOPE.set(scope)
 
 
 @dataclasses.dataclass
 class Context:
+    """What every resolver receives as ``info.context``."""
+
     services: Services
     principal: Principal
     connection: HTTPConnection

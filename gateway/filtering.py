@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable
 
 from gateway.models import Recording
-from gateway.sources.base import Capability, RecordingFilter
+from gateway.query import Capability, RecordingFilter, RecordingSearch
+from gateway.sources.base import Source
 
-__all__ = ["matches", "unpushed"]
+__all__ = ["applied_here", "matches", "unpushed"]
 
 
 def _wildcard(pattern: str, *, ignore_case: bool = False) -> Callable[[str | None], bool]:
@@ -81,6 +82,11 @@ def unpushed(filter: RecordingFilter, capabilities: frozenset[Capability]) -> li
     return [criterion for criterion, is_set in _SET.items() if is_set(filter) and criterion not in capabilities]
 
 
+def applied_here(source: Source, search: RecordingSearch) -> list[Capability]:
+    """The criteria of `search` that the gateway applies to what `source` lists (the source cannot)."""
+    return unpushed(search.filter, source.pushdown(search))
+
+
 def _owner(recording: Recording, filter: RecordingFilter, owner_email: str | None) -> bool:
     if filter.owners is not None and recording.owner not in filter.owners:
         return False
@@ -95,5 +101,3 @@ def matches(recording: Recording, filter: RecordingFilter, criteria: list[Capabi
         else _CRITERIA[criterion](recording, filter)
         for criterion in criteria
     )
-
-

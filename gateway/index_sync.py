@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from gateway.cache import Cache, take_lease
+from gateway.context import Principal, RequestScope, use_scope
 from gateway.errors import GatewayError
-from gateway.principal import Principal
-from gateway.scope import RequestScope, use_scope
-from gateway.sources.base import RecordingSearch, Source
+from gateway.query import RecordingSearch
+from gateway.sources.base import CallSource
+from gateway.sources.indexed import IndexedSource
 from gateway.store import RecordingIndex
 
 __all__ = ["IndexSync", "SyncOutcome"]
@@ -45,8 +46,9 @@ class SyncOutcome:
 
 
 class IndexSync:
-    def __init__(self, sources: Sequence[Source], store: RecordingIndex, cache: Cache, *, interval_s: float) -> None:
-        self.sources = [s for s in sources if s.index is not None]
+    def __init__(self, sources: Sequence[IndexedSource], store: RecordingIndex, cache: Cache, *,
+                 interval_s: float) -> None:
+        self.sources = list(sources)
         self.store = store
         self.cache = cache
         self.interval_s = interval_s
@@ -77,7 +79,7 @@ class IndexSync:
         use_scope(RequestScope(INDEXER, fresh=True))
         return [await self._sync(source) for source in self.sources]
 
-    async def _sync(self, source: Source) -> SyncOutcome:
+    async def _sync(self, source: IndexedSource) -> SyncOutcome:
         outcome = SyncOutcome(source.instance)
         try:
             outcome = await self._walk(source, outcome)
@@ -89,21 +91,23 @@ class IndexSync:
                     outcome.removed, outcome.calls_read)
         return outcome
 
-    async def _walk(self, source: Source, outcome: SyncOutcome) -> SyncOutcome:
+    async def _walk(self, source: IndexedSource, outcome: SyncOutcome) -> SyncOutcome:
         started = datetime.now(UTC)
         position = None
         while True:
-            page = await source.search_recordings(RecordingSearch(), position, WALK_PAGE)
+            page = await source.wrapped.list_recordings(RecordingSearch(), position, WALK_PAGE)
             await self.store.upsert(source.instance, page.items, started)
             outcome = dataclasses.replace(outcome, listed=outcome.listed + len(page.items))
             if page.next is None:
                 return dataclasses.replace(outcome, removed=await self.store.prune(source.instance, started))
             position = page.next
 
-    async def _backfill(self, source: Source, outcome: SyncOutcome) -> SyncOutcome:
-        assert source.index is not None
+    async def _backfill(self, source: IndexedSource, outcome: SyncOutcome) -> SyncOutcome:
+        connector = source.wrapped
+        if not isinstance(connector, CallSource):
+            return outcome
         for call_id in await self.store.pending_calls(source.instance, source.index.call_budget):
-            (call,) = await source.get_calls([call_id])
+            (call,) = await connector.get_calls([call_id])
             await self.store.set_numbers(source.instance, {call_id: call})
             outcome = dataclasses.replace(outcome, calls_read=outcome.calls_read + 1)
         return outcome

@@ -3,62 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
 from gateway.models import Annotation, CallDetails, Recording, User
-from gateway.sources.base import Source
+from gateway.sources.base import AnnotationSource, CallSource, Source, UserSource, capable
 from gateway.store import AnnotationStore
 
 __all__ = ["Loaders"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
 
 class Loaders:
     """Batches and deduplicates by-id lookups within one GraphQL request."""
 
     def __init__(self, sources: Mapping[str, Source], kept_annotations: AnnotationStore) -> None:
         self._sources = sources
-        self._loaders: dict[tuple[str, str], DataLoader[str, Any]] = {}
-        self._kept: DataLoader[tuple[str, str], list[Annotation]] = DataLoader(
-            kept_annotations.for_recordings, max_batch_size=500  # type: ignore[arg-type]
-        )
+        self._loaders: dict[tuple[str, str], DataLoader[Any, Any]] = {}
+        self._kept = self._new(kept_annotations.for_recordings, 500)
 
-    def _loader(self, entity: str, source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[Any]]]) -> Any:
+    @staticmethod
+    def _new(fetch: Callable[[Sequence[K]], Awaitable[Sequence[V]]], batch_size: int) -> DataLoader[K, V]:
+        async def batch(keys: list[K]) -> list[V]:
+            return list(await fetch(keys))
+
+        return DataLoader(batch, max_batch_size=batch_size)
+
+    def _loader(self, entity: str, source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[V]]]
+                ) -> DataLoader[str, V]:
         key = (entity, source)
         if key not in self._loaders:
-
-            async def batch(ids: list[str]) -> list[Any]:
-                return list(await fetch(ids))
-
-            self._loaders[key] = DataLoader(batch, max_batch_size=self._sources[source].max_batch_size)
-        return self._loaders[key]
+            self._loaders[key] = self._new(fetch, self._sources[source].max_batch_size)
+        loader: DataLoader[str, V] = self._loaders[key]
+        return loader
 
     def recordings(self, source: str) -> DataLoader[str, Recording | None]:
-        loader: DataLoader[str, Recording | None] = self._loader(
-            "recording", source, self._sources[source].get_recordings
-        )
-        return loader
+        return self._loader("recording", source, self._sources[source].get_recordings)
 
     def users(self, source: str) -> DataLoader[str, User | None]:
-        loader: DataLoader[str, User | None] = self._loader("user", source, self._sources[source].get_users)
-        return loader
+        return self._loader("user", source, capable(self._sources[source], UserSource, "users").get_users)
 
     def users_by_email(self, source: str) -> DataLoader[str, Sequence[User]]:
         """A source's identities by casefolded email (a list per email, maybe empty)."""
-        loader: DataLoader[str, Sequence[User]] = self._loader(
-            "users_by_email", source, self._sources[source].users_by_email
-        )
-        return loader
+        return self._loader("users_by_email", source, capable(self._sources[source], UserSource, "users").users_by_email)
 
     def calls(self, source: str) -> DataLoader[str, CallDetails | None]:
-        loader: DataLoader[str, CallDetails | None] = self._loader("call", source, self._sources[source].get_calls)
-        return loader
+        return self._loader("call", source, capable(self._sources[source], CallSource, "call resources").get_calls)
 
     def annotations(self, source: str) -> DataLoader[str, Sequence[Annotation]]:
-        loader: DataLoader[str, Sequence[Annotation]] = self._loader(
-            "annotations", source, self._sources[source].get_annotations
-        )
-        return loader
+        connector = capable(self._sources[source], AnnotationSource, "annotations")
+        return self._loader("annotations", source, connector.get_annotations)
 
     def kept_annotations(self) -> DataLoader[tuple[str, str], list[Annotation]]:
         """Annotations the gateway keeps, by (source, recording id)."""

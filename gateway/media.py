@@ -10,28 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from gateway.context import Principal, principal_for
 from gateway.errors import Forbidden, GatewayError
 from gateway.models import MediaFormat
-from gateway.principal import Principal, principal_for
 from gateway.signing import BadSignature, Expired, Signer
+from gateway.sources.base import MediaSource
 
-__all__ = ["MediaLinks", "MediaStream", "MediaTicket", "media_endpoint"]
+__all__ = ["MediaLinks", "MediaTicket", "media_endpoint"]
 
 RELAYED_HEADERS = ("content-type", "content-length", "content-range", "accept-ranges", "content-disposition")
-
-
-@dataclasses.dataclass(frozen=True)
-class MediaStream:
-    """An open media download: what to answer and the bytes to relay."""
-
-    status_code: int
-    headers: Mapping[str, str]
-    body: AsyncIterator[bytes]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +67,7 @@ async def media_endpoint(request: Request) -> Response:
     services = request.state.services
     try:
         ticket = services.media_links.check(request.path_params["ticket"], principal_for(request))
-        source = services.source(ticket.source)
+        source = services.capable(ticket.source, MediaSource, "media")
         stack = contextlib.AsyncExitStack()
         stream = await stack.enter_async_context(
             source.open_media(ticket.recording_id, ticket.media_file_id, ticket.format, request.headers.get("range"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ __all__ = [
     "MediaFile",
     "MediaFormat",
     "MediaMask",
+    "MediaStream",
     "Participant",
     "ParticipantEventType",
     "Recording",
@@ -260,3 +262,12 @@ class AnnotationChanges:
     description: str | None = None
     location_ms: int | None = None
     duration_ms: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class MediaStream:
+    """An open media download: what to answer and the bytes to relay."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    body: AsyncIterator[bytes]

@@ -7,20 +7,20 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
 from gateway.cache import Cache, MemoryCache, RedisCache
 from gateway.config import LOCAL_SOURCE_ID, ConfigError, Settings
 from gateway.cursors import CursorCodec
-from gateway.errors import NotFound
+from gateway.errors import BadInput, FieldError, NotFound
 from gateway.events import EventBus, InProcessEvents, RedisEvents
 from gateway.index_sync import IndexSync
 from gateway.media import MediaLinks
 from gateway.models import SourceKind
-from gateway.sources.base import Source
-from gateway.sources.indexed import index_for
+from gateway.sources.base import Source, capable
+from gateway.sources.indexed import IndexedSource, indexed
 from gateway.sources.local import LocalSource
 from gateway.sources.registry import SourceDeps, create_source, has_connector
 from gateway.store import AnnotationStore, MediaReader, MediaRemover, RecordingIndex, RecordingStore
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["Services"]
 
 logger = logging.getLogger("recgate")
+S = TypeVar("S", bound=Source)
+P = TypeVar("P")
 
 
 async def _embedded_sandboxes(settings: Settings) -> list[RunningSandbox]:
@@ -68,7 +70,10 @@ class Services:
     cache: Cache
     cursors: CursorCodec
     http: httpx.AsyncClient
+    # The connectors by instance, the local store first.
     sources: Mapping[str, Source]
+    # What the merge lists each instance through: the connector, or its `IndexedSource`.
+    listings: Mapping[str, Source]
     events: EventBus
     media_links: MediaLinks
     # Syncs the recording index of the sources that have one (`sync_once` awaits one complete sync).
@@ -89,6 +94,23 @@ class Services:
         except KeyError:
             raise NotFound(f"no source named {instance!r}") from None
 
+    def listing(self, instance: str) -> Source:
+        """What the merge lists the source `instance` through (see `listings`)."""
+        self.source(instance)
+        return self.listings[instance]
+
+    def source_of(self, instance: str, connector: type[S], *, argument: str = "source") -> S:
+        """The source `instance`, which the client named in `argument` as a `connector` (a vendor's class)."""
+        source = self.source(instance)
+        if not isinstance(source, connector):
+            wanted = f"a {connector.kind.value} source"
+            raise BadInput(f"source {instance!r} is not {wanted}", [FieldError(argument, f"not {wanted}")])
+        return source
+
+    def capable(self, instance: str, protocol: type[P], what: str) -> P:
+        """The source `instance` as the capability `protocol`; `Unsupported` (it has no `what`) otherwise."""
+        return capable(self.source(instance), protocol, what)
+
     @classmethod
     async def open(cls, settings: Settings) -> Services:
         store = await RecordingStore.open(settings.database_url)
@@ -103,9 +125,10 @@ class Services:
         configs = settings.sources or tuple(sandbox.source_config for sandbox in sandboxes)
         index = RecordingIndex(store.engine)
         sources: dict[str, Source] = {LOCAL_SOURCE_ID: local}
+        listings: dict[str, Source] = {LOCAL_SOURCE_ID: local}
         for config in configs:
             source = sources[config.instance] = create_source(config, deps)
-            source.index = index_for(source, config.options, index)
+            listings[config.instance] = indexed(source, config.options, index)
         logger.info("store %s, cache %s", store.engine.url.get_backend_name(), type(cache).__name__)
         services = cls(
             settings=settings,
@@ -115,9 +138,11 @@ class Services:
             cursors=CursorCodec(str(settings.cursor_secret), ttl_s=settings.cursor_ttl_s),
             http=http,
             sources=sources,
+            listings=listings,
             events=RedisEvents.from_url(settings.redis_url) if settings.redis_url else InProcessEvents(),
             media_links=MediaLinks(str(settings.cursor_secret), ttl_s=settings.media_link_ttl_s),
-            index_sync=IndexSync(list(sources.values()), index, cache, interval_s=settings.index_interval_s),
+            index_sync=IndexSync([s for s in listings.values() if isinstance(s, IndexedSource)], index, cache,
+                                 interval_s=settings.index_interval_s),
             sandboxes=sandboxes,
         )
         if settings.watch_interval_s > 0:

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from gateway.cache import Cache, take_lease
+from gateway.context import Principal, RequestScope, use_scope
 from gateway.errors import GatewayError
 from gateway.events import EventBus, EventType, RecordingChange
 from gateway.models import RecordingState
-from gateway.principal import Principal
-from gateway.scope import RequestScope, use_scope
-from gateway.sources.base import Capability, RecordingSearch, Source
+from gateway.query import Capability, RecordingSearch
+from gateway.sources.base import Source
 
 __all__ = ["StateWatcher"]
 
@@ -43,7 +43,7 @@ class StateWatcher:
         changes = []
         for source in self.sources:
             try:
-                page = await source.search_recordings(RecordingSearch(), None, WATCHED_PER_ROUND)
+                page = await source.list_recordings(RecordingSearch(), None, WATCHED_PER_ROUND)
             except GatewayError as exc:
                 logger.warning("cannot watch %s: %s", source.instance, exc.message)
                 continue

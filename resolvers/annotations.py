@@ -8,7 +8,7 @@ from gateway import models
 from gateway.errors import NotFound
 from gateway.events import EventType, RecordingChange
 from gateway.ids import GlobalId
-from gateway.sources.base import Capability
+from gateway.sources.base import AnnotationSource
 from resolvers.common import Info, Node
 from resolvers.users import User, user_of
 
@@ -45,7 +45,7 @@ class Annotation(Node):
 
 def _keeps_annotations(info: Info, source: str) -> bool:
     """Whether `source` keeps annotations itself; for the others, the gateway keeps them."""
-    return Capability.ANNOTATIONS in info.context.services.source(source).capabilities
+    return isinstance(info.context.services.source(source), AnnotationSource)
 
 
 async def annotations_of(info: Info, recording: models.Recording) -> list[Annotation]:
@@ -90,7 +90,8 @@ class AnnotationMutation:
         target = GlobalId.decode(recording_id, expected_type="Recording")
         services = info.context.services
         if _keeps_annotations(info, target.source):
-            annotation = await services.source(target.source).create_annotation(target.native_id, input.to_domain())
+            keeper = services.capable(target.source, AnnotationSource, "annotations")
+            annotation = await keeper.create_annotation(target.native_id, input.to_domain())
         else:
             if await info.context.loaders.recordings(target.source).load(target.native_id) is None:
                 raise NotFound(f"recording {target.native_id} not found in {target.source}")
@@ -103,9 +104,8 @@ class AnnotationMutation:
     async def update_annotation(self, info: Info, id: strawberry.ID, input: AnnotationInput) -> Annotation:
         target = GlobalId.decode(id, expected_type="Annotation")
         if _keeps_annotations(info, target.source):
-            annotation = await info.context.services.source(target.source).update_annotation(
-                target.native_id, input.to_domain()
-            )
+            keeper = info.context.services.capable(target.source, AnnotationSource, "annotations")
+            annotation = await keeper.update_annotation(target.native_id, input.to_domain())
         else:
             annotation = await info.context.services.annotations.update(target.native_id, input.to_domain())
         await _announce(info, annotation)
@@ -115,7 +115,9 @@ class AnnotationMutation:
     async def delete_annotation(self, info: Info, id: strawberry.ID) -> DeleteAnnotationPayload:
         target = GlobalId.decode(id, expected_type="Annotation")
         if _keeps_annotations(info, target.source):
-            await info.context.services.source(target.source).delete_annotation(target.native_id)
+            await info.context.services.capable(target.source, AnnotationSource, "annotations").delete_annotation(
+                target.native_id
+            )
         else:
             await info.context.services.annotations.delete(target.native_id)
         return DeleteAnnotationPayload(deleted_id=id)

@@ -1,15 +1,15 @@
 """Relay building blocks shared by every GraphQL domain: Node, PageInfo, connections, context access."""
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeAlias, TypeVar
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 import strawberry
 
 from gateway.context import Context
 from gateway.cursors import query_digest
 from gateway.errors import BadInput
-from gateway.search import DONE
-from gateway.sources.base import Page, Source
+from gateway.merge.base import DONE
+from gateway.query import Page
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -67,10 +67,17 @@ def check_page_size(size: int, argument: str = "first") -> int:
 N = TypeVar("N")
 
 
+class _Named(Protocol):
+    instance: str
+
+
+S = TypeVar("S", bound=_Named)
+
+
 async def by_source_connection(
     info: Info,
-    sources: Sequence[Source],
-    fetch: Callable[[Source, Any, int], Awaitable[Page[Any]]],
+    sources: Sequence[S],
+    fetch: Callable[[S, Any, int], Awaitable[Page[Any]]],
     to_node: Callable[[Any], N],
     *,
     query: Any,

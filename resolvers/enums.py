@@ -3,7 +3,8 @@
 import strawberry
 
 from gateway import models
-from gateway.sources.base import Capability, HealthStatus
+from gateway.query import Capability
+from gateway.sources.base import HealthStatus
 
 __all__ = [
     "ContactType",

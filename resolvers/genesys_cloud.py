@@ -25,10 +25,7 @@ __all__ = ["GenesysCloudMutation", "GenesysCloudQuery", "GenesysCloudRoot"]
 
 
 def _source(info: Info, instance: str) -> GenesysCloudSource:
-    source = info.context.services.source(instance)
-    if not isinstance(source, GenesysCloudSource):
-        raise BadInput(f"source {instance!r} is not a Genesys Cloud source")
-    return source
+    return info.context.services.source_of(instance, GenesysCloudSource)
 
 
 def _body(value: Any, name: str) -> dict[str, Any]:

@@ -28,11 +28,7 @@ __all__ = ["GenesysEngageMutation", "GenesysEngageQuery"]
 
 def _engage_source(info: Info, name: str) -> GenesysEngageSource:
     """The configured Genesys Engage source `name`; NOT_FOUND when unknown, BAD_USER_INPUT when another kind."""
-    source = info.context.services.source(name)
-    if not isinstance(source, GenesysEngageSource):
-        raise BadInput(f"source {name!r} is not a Genesys Engage source",
-                       [FieldError("source", "not a Genesys Engage source")])
-    return source
+    return info.context.services.source_of(name, GenesysEngageSource)
 
 
 @strawberry.type(description="A recording as the Genesys Engage server returns it.")

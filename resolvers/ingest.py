@@ -11,6 +11,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from gateway.events import EventType, RecordingChange
 from gateway.ids import GlobalId
+from gateway.sources.base import DeletingSource
 from resolvers.common import Info
 from resolvers.recordings import Recording
 
@@ -169,12 +170,12 @@ class IngestMutation:
         self, info: Info, id: strawberry.ID, subresources: DeleteSubresources = DeleteSubresources.METADATA
     ) -> DeleteRecordingPayload:
         global_id = GlobalId.decode(id, expected_type="Recording")
-        source = info.context.services.source(global_id.source)
+        source = info.context.services.capable(global_id.source, DeletingSource, "way to delete recordings")
         outcome = await source.delete_recording(
             global_id.native_id, with_media=subresources is DeleteSubresources.METADATA_AND_MEDIA
         )
         await info.context.services.events.publish(
-            RecordingChange(EventType.DELETED, source.instance, global_id.native_id, datetime.now(UTC))
+            RecordingChange(EventType.DELETED, global_id.source, global_id.native_id, datetime.now(UTC))
         )
         return DeleteRecordingPayload(
             deleted_id=id,

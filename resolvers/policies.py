@@ -8,7 +8,7 @@ from strawberry.scalars import JSON
 from gateway import models
 from gateway.errors import Unsupported
 from gateway.ids import GlobalId
-from gateway.sources.base import Capability
+from gateway.sources.base import PolicySource
 from gateway.store.policies import PolicyChanges
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Info, Node, by_source_connection
 
@@ -53,7 +53,7 @@ class PolicyQuery:
     async def retention_policies(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Connection[RetentionPolicy]:
-        sources = [s for s in info.context.services.sources.values() if Capability.RETENTION_POLICIES in s.capabilities]
+        sources = [s for s in info.context.services.sources.values() if isinstance(s, PolicySource)]
         return await by_source_connection(
             info,
             sources,

@@ -1,6 +1,5 @@
 """Recordings: the unified type, its parts, and the cross-source query."""
 
-import asyncio
 import enum
 from datetime import UTC, datetime
 from typing import Annotated
@@ -8,15 +7,16 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway import models
+from gateway import models, query
 from gateway.cursors import query_digest
-from gateway.errors import BadInput, NotFound, Unsupported
-from gateway.filtering import unpushed
+from gateway.errors import BadInput, NotFound
 from gateway.ids import GlobalId
 from gateway.media import MediaTicket
-from gateway.paging import Mark, page_backward, page_forward
+from gateway.merge.counts import count_recordings
+from gateway.merge.pages import Mark, page_backward, page_forward
+from gateway.query import RecordingSearch, SortField
 from gateway.sources import base
-from gateway.sources.base import Capability, RecordingSearch, SortField
+from gateway.sources.base import MediaSource
 from resolvers.annotations import Annotation, annotations_of
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
 from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState, SourceKind
@@ -86,8 +86,7 @@ class MediaLink:
 def media_link(info: Info, recording: models.Recording, media_file_id: str,
                format: models.MediaFormat | None) -> MediaLink:
     services = info.context.services
-    if Capability.MEDIA not in services.source(recording.source).capabilities:
-        raise Unsupported(f"source {recording.source} serves no media")
+    services.capable(recording.source, MediaSource, "media")
     token, expires = services.media_links.issue(
         MediaTicket(recording.source, recording.source_id, media_file_id, format, info.context.principal.id)
     )
@@ -261,10 +260,10 @@ class RecordingFilter:
     owner_email: str | None = strawberry.field(default=None, description="The owner's email, case-insensitive.")
     retention_due: RetentionDue | None = strawberry.field(default=None, description="Due for deletion.")
 
-    async def to_domain(self, info: Info) -> base.RecordingFilter:
+    async def to_domain(self, info: Info) -> query.RecordingFilter:
         """The domain filter; an `owner` becomes its person's identities (looked up by email)."""
         owner = GlobalId.decode(self.owner, expected_type="User") if self.owner else None
-        return base.RecordingFilter(
+        return query.RecordingFilter(
             sources=tuple(self.sources or ()), started_after=self.started_after, started_before=self.started_before,
             caller_number=self.caller_number, dialed_number=self.dialed_number, participant=self.participant,
             user_data=self.user_data, region=self.region, source_kinds=tuple(self.source_kinds or ()),
@@ -303,38 +302,24 @@ class RecordingConnection(Connection[Recording]):
         "`extensions.notices`."
     )
     async def total_count(self, info: Info) -> int | None:
-        counts = await asyncio.gather(*(_count(s, self._search) for s in self._sources))
-        reasons = {s.instance: reason for s, (_, reason) in zip(self._sources, counts, strict=True) if reason}
-        if reasons:
+        count = await count_recordings(self._sources, self._search)
+        if count.reasons:
             info.context.notices.append({
                 "code": "TOTAL_COUNT_UNAVAILABLE",
                 "message": "totalCount is null: not every selected source can count these recordings",
                 "path": list(info.path.as_list()),
-                "sources": [{"source": s, "reason": r} for s, r in reasons.items()],
+                "sources": [{"source": s, "reason": r} for s, r in count.reasons.items()],
             })
-            return None
-        return sum(count or 0 for count, _ in counts)
-
-
-async def _count(source: base.Source, search: RecordingSearch) -> tuple[int | None, str | None]:
-    """The source's count of the search's matches, or why it has none."""
-    applied_here = unpushed(search.filter, source.pushdown(search))
-    if applied_here:
-        names = ", ".join(sorted(c.value.removeprefix("filter_") for c in applied_here))
-        return None, f"the gateway applies filters the source cannot ({names}), so only a full listing could count"
-    count = await source.count_recordings(search)
-    if count is None:
-        return None, f"{source.kind.value} sources cannot count without listing everything"
-    return count, None
+        return count.total
 
 
 def _selected_sources(info: Info, search: RecordingSearch) -> list[base.Source]:
     services = info.context.services
     f = search.filter
     if f.sources:
-        chosen = [services.source(instance) for instance in dict.fromkeys(f.sources)]
+        chosen = [services.listing(instance) for instance in dict.fromkeys(f.sources)]
     else:
-        chosen = [s for s in services.sources.values() if Capability.SEARCH in s.capabilities]
+        chosen = list(services.listings.values())
     if f.owners is not None:  # only where the owners have identities
         chosen = [s for s in chosen if any(owner.source == s.instance for owner in f.owners)]
     return [s for s in chosen if not f.source_kinds or s.kind in f.source_kinds]
@@ -349,7 +334,7 @@ def _page_arguments(first: int | None, after: str | None, last: int | None, befo
 
 async def recording_connection(
     info: Info,
-    filter: base.RecordingFilter,
+    filter: query.RecordingFilter,
     order_by: RecordingOrder | None = None,
     *,
     first: int | None = None,

@@ -6,6 +6,7 @@ import strawberry
 
 from gateway.errors import GatewayError
 from gateway.sources import base
+from gateway.sources.base import capabilities_of, check_health
 from resolvers.common import Info
 from resolvers.enums import SourceCapability, SourceHealthStatus, SourceKind
 
@@ -32,13 +33,13 @@ class Source:
         return cls(
             id=source.instance,
             kind=source.kind,
-            capabilities=sorted(source.capabilities, key=lambda c: c.value),
+            capabilities=sorted(capabilities_of(source), key=lambda c: c.value),
             _source=source,
         )
 
     @strawberry.field
     async def health(self, info: Info) -> SourceHealth:
-        health = await self._source.health()
+        health = await check_health(self._source)
         try:
             await info.context.services.cache.ping()
             cache_reachable = True

@@ -9,11 +9,10 @@ import strawberry
 from gateway import models
 from gateway.cursors import query_digest
 from gateway.errors import GatewayError, NotFound, SourceError, Unsupported
+from gateway.identities import PEOPLE_SOURCE, find_identities, person_id
 from gateway.ids import GlobalId
-from gateway.people import PEOPLE_SOURCE, find_identities, person_id
-from gateway.people_search import search_people
-from gateway.sources import base
-from gateway.sources.base import Capability
+from gateway.merge.people import merge_people
+from gateway.query import RecordingFilter as DomainFilter
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
 
 if TYPE_CHECKING:
@@ -86,7 +85,7 @@ class User(Node):
     ) -> Annotated["RecordingConnection", _LAZY]:
         from resolvers.recordings import recording_connection  # resolvers.recordings imports this module
 
-        wanted = await filter.to_domain(info) if filter else base.RecordingFilter()
+        wanted = await filter.to_domain(info) if filter else DomainFilter()
         owners = tuple(_ref(user) for user in await identities_of(info, self._identity))
         if wanted.owners is not None:  # and an `owner` of the filter: both must hold
             owners = tuple(owner for owner in owners if owner in wanted.owners)
@@ -176,10 +175,10 @@ class UserQuery:
         self, info: Info, search: str | None = None, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Connection[User]:
         check_page_size(first)
-        sources = [s for s in info.context.services.sources.values() if Capability.USERS in s.capabilities]
+        sources = list(info.context.services.sources.values())
         cursors = info.context.services.cursors
         digest = query_digest({"people": search or ""})
-        result = await search_people(sources, search, cursors.decode(after, digest) if after else {}, first)
+        result = await merge_people(sources, search, cursors.decode(after, digest) if after else {}, first)
         _report(info, result.errors)
         edges = [Edge(node=User.from_domain(identities[0]), cursor=cursors.encode(digest, position))
                  for identities, position in zip(result.items, result.positions, strict=True)]

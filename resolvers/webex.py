@@ -156,10 +156,7 @@ class WebexRecordingConnection(Connection[WebexRecording]):
 
 def webex_source(info: Info, name: str) -> WebexSource:
     """The configured Webex source `name`; NOT_FOUND when unknown, BAD_USER_INPUT when another kind."""
-    source = info.context.services.source(name)
-    if not isinstance(source, WebexSource):
-        raise BadInput(f"source {name!r} is not a Webex source", [FieldError("source", "not a Webex source")])
-    return source
+    return info.context.services.source_of(name, WebexSource)
 
 
 @strawberry.type(description="One Webex source's converged recordings.")

@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from gateway.config import LOCAL_SOURCE_ID
-from gateway.search import search_recordings, sort_key
-from gateway.sources.base import RecordingSearch, SortField
+from gateway.merge.recordings import merge_recordings, sort_key
+from gateway.query import RecordingSearch, SortField
 from gateway.sources.local import LocalSource
 from gateway.store import MediaReader, MediaRemover
 from gateway.store.engage import format_time
@@ -45,13 +45,13 @@ async def test_a_keyset_source_seeks_just_after_any_sources_key(store, tmp_path,
         local = LocalSource(LOCAL_SOURCE_ID, store, MediaRemover(tmp_path, http), MediaReader(tmp_path, http))
         search = RecordingSearch(sort=sort, descending=descending)
         key = sort_key(search)
-        everything = (await search_recordings([local], search, {}, 100)).items
+        everything = (await merge_recordings([local], search, {}, 100)).items
         assert len(everything) == 12
         for recording in everything:
             value, _, native_id = key(recording)
             # The key of this recording, and keys of other sources' recordings tied with it.
             for at in ((value, LOCAL_SOURCE_ID, native_id), (value, "a-source", "x"), (value, "z-source", "x")):
-                found = await search_recordings([local], search, {}, 100, after_key=at)
+                found = await merge_recordings([local], search, {}, 100, after_key=at)
                 expected = [r for r in everything if (key(r) < at if descending else key(r) > at)]
                 assert found.items == expected, at
 

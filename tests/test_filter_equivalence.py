@@ -8,7 +8,7 @@ import pytest
 
 from gateway.filtering import matches, unpushed
 from gateway.models import RecordingKind, RecordingState
-from gateway.sources.base import RecordingFilter, RecordingSearch
+from gateway.query import RecordingFilter, RecordingSearch
 from gateway.sources.engage_model import to_recording
 from gateway.sources.indexed import PUSHDOWN, SourceIndex
 from gateway.sources.local import LocalSource
@@ -62,7 +62,7 @@ async def test_pushed_down_and_gateway_filtering_agree(store, filter):
     documents = [document(i, rng) for i in range(48)]
     await store.ingest_many(documents)
     source = LocalSource("local", store, remover=None, reader=None)  # type: ignore[arg-type]
-    page = await source.search_recordings(RecordingSearch(filter=filter), None, 100)
+    page = await source.list_recordings(RecordingSearch(filter=filter), None, 100)
     pushed = [r.source_id for r in page.items]
     criteria = unpushed(filter, frozenset())
     stored = [merge(None, d) for d in reversed(documents)]

@@ -24,7 +24,7 @@ from gateway.index_sync import IndexSync
 from gateway.models import SourceKind
 from gateway.services import Services
 from gateway.sources.bandwidth import BandwidthSource
-from gateway.sources.indexed import index_for
+from gateway.sources.indexed import IndexedSource, indexed
 from gateway.sources.local import LocalSource
 from gateway.store.recording_index import RecordingIndex
 from sandboxes.bandwidth import CatapultSettings, connection_info
@@ -227,7 +227,7 @@ async def test_one_replica_syncs_per_round(tmp_path, redis_prefix):
         await counts.reset()
         index = RecordingIndex(services.store.engine)
         caches = [RedisCache.from_url(REDIS_URL, prefix=redis_prefix) for _ in range(2)]
-        syncers = [IndexSync(list(services.sources.values()), index, cache, interval_s=60) for cache in caches]
+        syncers = [IndexSync(services.index_sync.sources, index, cache, interval_s=60) for cache in caches]
         try:
             assert sorted(await asyncio.gather(*(s.round() for s in syncers))) == [False, True]
             assert (await counts.read())[BW_LISTING] == 1, "one walk"
@@ -256,11 +256,13 @@ async def test_the_index_outlives_a_restart_and_the_vendor(tmp_path, store_url):
 async def test_which_sources_get_an_index_and_its_options_are_checked(store_url, store):
     index = RecordingIndex(store.engine)
     source = BandwidthSource("bw", None, "u")  # type: ignore[arg-type]
-    assert index_for(source, {}, index) is not None, "newest first only: indexed by default"
-    assert index_for(source, {"index": False}, index) is None
-    assert index_for(source, {"index_call_budget": 5}, index).call_budget == 5
+    wrapped = indexed(source, {}, index)
+    assert isinstance(wrapped, IndexedSource) and wrapped.wrapped is source, "newest first only: indexed by default"
+    assert indexed(source, {"index": False}, index) is source
+    budgeted = indexed(source, {"index_call_budget": 5}, index)
+    assert isinstance(budgeted, IndexedSource) and budgeted.index.call_budget == 5
     local = LocalSource("local", store, None, None)  # type: ignore[arg-type]
-    assert index_for(local, {}, index) is None, "lists every order itself"
+    assert indexed(local, {}, index) is local, "lists every order itself"
     for options in ({"index": "yes"}, {"index_call_budget": -1}):
         with pytest.raises(ConfigError):
-            index_for(source, options, index)
+            indexed(source, options, index)

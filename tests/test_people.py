@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 
+from gateway.identities import PEOPLE_SOURCE
 from gateway.ids import GlobalId
 from gateway.models import UserRef
-from gateway.people import PEOPLE_SOURCE
-from gateway.sources.base import Capability, RecordingFilter, RecordingSearch
+from gateway.query import Capability, RecordingFilter, RecordingSearch
 from gateway.sources.webex.source import WebexSource
 from sandboxes.kit import Knobs, SandboxConfig
 from sandboxes.runner import start_sandboxes, stop_sandboxes

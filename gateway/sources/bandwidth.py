@@ -18,11 +18,20 @@ import httpx
 
 from gateway.config import SourceConfig
 from gateway.errors import NotFound, Unsupported
-from gateway.media import MediaStream
-from gateway.models import CallDetails, MediaFile, MediaFormat, Recording, RecordingKind, RecordingState, SourceKind
-from gateway.sources.base import Capability, HealthStatus, Page, RecordingSearch, SortField, Source, SourceHealth
+from gateway.models import (
+    CallDetails,
+    MediaFile,
+    MediaFormat,
+    MediaStream,
+    Recording,
+    RecordingKind,
+    RecordingState,
+    SourceKind,
+)
+from gateway.query import Capability, Page, RecordingSearch, SortField
+from gateway.sources.base import CallSource, MediaSource, Source
 from gateway.sources.registry import SourceDeps, upstream_for
-from gateway.sources.upstream import Dialect, Upstream, parse_links
+from gateway.sources.upstream import Dialect, Upstream
 
 __all__ = ["BandwidthSource", "CatapultDialect"]
 
@@ -48,9 +57,9 @@ def _last_segment(url: str | None) -> str | None:
     return url.rstrip("/").rsplit("/", 1)[-1] if url else None
 
 
-class BandwidthSource(Source):
+class BandwidthSource(Source, MediaSource, CallSource):
     kind = SourceKind.BANDWIDTH
-    capabilities = frozenset({Capability.SEARCH, Capability.MEDIA, Capability.STATE_EVENTS})
+    capabilities = frozenset({Capability.STATE_EVENTS})
     native_orders = frozenset({(SortField.START_TIME, True)})  # the gateway indexes it for the others
 
     def __init__(self, instance: str, upstream: Upstream, user_id: str, page_size: int = 100) -> None:
@@ -85,12 +94,12 @@ class BandwidthSource(Source):
             media_files=media, vendor_data=raw, call_id=_last_segment(raw.get("call")),
         )
 
-    async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
+    async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         page_number, skip = position or (0, 0)
         response = await self.upstream.request("GET", f"{self._root}/recordings", entity="recording_list",
                                                params={"page": page_number, "size": self.page_size})
         rows = response.json()[skip:]
-        has_next = "next" in parse_links(response.headers.get("link"))
+        has_next = "next" in response.links
         items = [self._recording(raw) for raw in rows[:limit]]
         after = [[page_number, skip + i + 1] for i in range(len(items))]
         if len(rows) > limit:
@@ -135,12 +144,8 @@ class BandwidthSource(Source):
         async with self.upstream.stream("GET", f"{self._root}/media/{media_file_id}", headers=headers) as response:
             yield MediaStream(response.status_code, dict(response.headers), response.aiter_bytes())
 
-    async def health(self) -> SourceHealth:
-        try:
-            await self.upstream.request("GET", f"{self._root}/recordings", params={"page": 0, "size": 1})
-        except Exception as exc:
-            return SourceHealth(HealthStatus.DOWN, str(exc))
-        return SourceHealth(HealthStatus.UP)
+    async def probe(self) -> None:
+        await self.upstream.request("GET", f"{self._root}/recordings", params={"page": 0, "size": 1})
 
     async def aclose(self) -> None:
         await self.upstream.aclose()

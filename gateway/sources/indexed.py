@@ -1,36 +1,38 @@
-"""Listing a source from the gateway's index of it: any order, from SQL, with no upstream call.
+"""The gateway's index of a source: any order, from SQL, with no upstream call.
 
-A source lists the orders of its `native_orders` itself; in the others, `Source.list_recordings`
-lists from its `SourceIndex` (kept up to date by `gateway.index_sync`). Positions are keysets
-``[value, id]``: the start in epoch microseconds or the duration in ms, a missing one as 0, as
-the merge sorts. The index applies the criteria of `PUSHDOWN` exactly. It narrows by caller and
-dialed number too, where it knows them; the gateway applies those (and the rest) to what it lists,
-reading only the call numbers the index does not know yet.
+`IndexedSource` wraps a source, as httpx transports wrap each other: it lists the orders of the
+source's `native_orders` through the source itself and the others from the `SourceIndex` (kept up
+to date by `gateway.index_sync`). Index positions are keysets ``[value, id]``: the start in epoch
+microseconds or the duration in ms, a missing one as 0, as the merge sorts. The index applies the
+criteria of `PUSHDOWN` exactly. It narrows by caller and dialed number too, where it knows them;
+the gateway applies those (and the rest) to what it lists, reading only the call numbers the index
+does not know yet.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from gateway.config import ConfigError
 from gateway.errors import InvalidCursor, SourceUnavailable
-from gateway.filtering import unpushed
 from gateway.models import Recording
-from gateway.sources.base import (
+from gateway.query import (
+    ALL_ORDERS,
     Capability,
     OrderKey,
     Page,
     RecordingFilter,
     RecordingSearch,
     SortField,
-    Source,
     keyset_after,
 )
+from gateway.sources.base import Source
 from gateway.store import IndexQuery, Keyset, RecordingIndex, SortKey
 
-__all__ = ["DEFAULT_CALL_BUDGET", "PUSHDOWN", "SourceIndex", "index_for"]
+__all__ = ["DEFAULT_CALL_BUDGET", "PUSHDOWN", "IndexedSource", "SourceIndex", "indexed", "unwrapped"]
 
 PUSHDOWN = frozenset({
     Capability.FILTER_TIME_RANGE, Capability.FILTER_STATE, Capability.FILTER_KIND, Capability.FILTER_REGION,
@@ -58,6 +60,7 @@ def _keyset(position: Any) -> Keyset:
 
 class SourceIndex:
     """One source's rows of the `RecordingIndex`, listed the way `Source.list_recordings` lists."""
+
 
     pushdown = PUSHDOWN
 
@@ -87,8 +90,8 @@ class SourceIndex:
         return [int(value) if search.sort is SortField.DURATION else round(value * 1_000_000), native_id]
 
     async def count(self, search: RecordingSearch) -> int | None:
-        """Exact when the index applies every criterion of the search itself; else None."""
-        if unpushed(search.filter, PUSHDOWN) or not await self._complete():
+        """The rows meeting the `PUSHDOWN` criteria of the search; None before the first sync."""
+        if not await self._complete():
             return None
         return await self.store.count(self.instance, _query(search.filter))
 
@@ -103,11 +106,59 @@ class SourceIndex:
         return dataclasses.replace(page, items=items)
 
 
-def index_for(source: Source, options: Mapping[str, Any], store: RecordingIndex) -> SourceIndex | None:
-    """The index `source` gets: as its ``index`` option says, by default when its own listing
+class IndexedSource(Source):
+    """`wrapped`, listed in every order: its own listing in its native orders, the index in the others."""
+
+    native_orders = ALL_ORDERS
+
+    def __init__(self, wrapped: Source, index: SourceIndex) -> None:
+        self.wrapped = wrapped
+        self.index = index
+        self.instance = wrapped.instance
+        self.kind = wrapped.kind
+        self.capabilities = wrapped.capabilities
+        self.max_batch_size = wrapped.max_batch_size
+
+    def _from_index(self, search: RecordingSearch) -> bool:
+        return search.order not in self.wrapped.native_orders
+
+    async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
+        """The wrapped listing (with the call numbers the index knows) in its orders, the index in the others."""
+        if self._from_index(search):
+            return await self.index.list_recordings(search, position, limit)
+        return await self.index.with_numbers(await self.wrapped.list_recordings(search, position, limit))
+
+    async def get_recordings(self, ids: Sequence[str]) -> Sequence[Recording | None]:
+        return await self.wrapped.get_recordings(ids)
+
+    async def probe(self) -> None:
+        await self.wrapped.probe()
+
+    def pushdown(self, search: RecordingSearch) -> frozenset[Capability]:
+        return self.index.pushdown if self._from_index(search) else self.wrapped.pushdown(search)
+
+    def seek(self, search: RecordingSearch, key: OrderKey) -> Any | None:
+        return self.index.seek(search, key) if self._from_index(search) else self.wrapped.seek(search, key)
+
+    def listing_starts(self) -> datetime | None:
+        return self.wrapped.listing_starts()
+
+    async def count_recordings(self, search: RecordingSearch) -> int | None:
+        if self._from_index(search):
+            return await self.index.count(search)
+        return await self.wrapped.count_recordings(search)
+
+
+def unwrapped(source: Source) -> Source:
+    """The connector behind `source`, when it is an `IndexedSource`."""
+    return source.wrapped if isinstance(source, IndexedSource) else source
+
+
+def indexed(source: Source, options: Mapping[str, Any], store: RecordingIndex) -> Source:
+    """`source`, wrapped in its index as its ``index`` option says: by default when its own listing
     cannot even walk start time both ways (its other orders are then listed from the index)."""
     wanted = options.get("index", (SortField.START_TIME, False) not in source.native_orders)
     budget = options.get("index_call_budget", DEFAULT_CALL_BUDGET)
     if not isinstance(wanted, bool) or not isinstance(budget, int) or budget < 0:
         raise ConfigError(f"source {source.instance!r}: index must be true or false, index_call_budget a count")
-    return SourceIndex(source.instance, store, call_budget=budget) if wanted else None
+    return IndexedSource(source, SourceIndex(source.instance, store, call_budget=budget)) if wanted else source

@@ -10,22 +10,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gateway.errors import InvalidCursor, NotFound, Unsupported
-from gateway.media import MediaStream
-from gateway.models import MediaFormat, Recording, RetentionPolicy, SourceKind, User
+from gateway.models import MediaFormat, MediaStream, Recording, RetentionPolicy, SourceKind, User
+from gateway.query import ALL_ORDERS, Capability, OrderKey, Page, RecordingSearch, SortField, keyset_after, page_after
 from gateway.sources.base import (
-    ALL_ORDERS,
-    Capability,
     DeleteOutcome,
-    HealthStatus,
+    DeletingSource,
+    IngestSource,
     MediaDeletionError,
-    OrderKey,
-    Page,
-    RecordingSearch,
-    SortField,
+    MediaSource,
+    PolicySource,
     Source,
-    SourceHealth,
-    keyset_after,
-    page_after,
+    UserDirectory,
+    UserSource,
 )
 from gateway.sources.engage_model import to_recording
 from gateway.store import Keyset, MediaReader, MediaRemover, RecordingQuery, RecordingStore, SortKey, StoredUser
@@ -51,14 +47,13 @@ def _user(stored: StoredUser, source: str) -> User:
                 first_name=stored.first_name, last_name=stored.last_name, state="active")
 
 
-class LocalSource(Source):
+class LocalSource(Source, UserSource, UserDirectory, PolicySource, IngestSource, DeletingSource, MediaSource):
     kind = SourceKind.LOCAL
     capabilities = frozenset({
-        Capability.SEARCH, Capability.USERS, Capability.INGEST, Capability.DELETE, Capability.TOTAL_COUNT,
+        Capability.TOTAL_COUNT,
         Capability.FILTER_TIME_RANGE, Capability.FILTER_CALLER_NUMBER, Capability.FILTER_DIALED_NUMBER,
         Capability.FILTER_PARTICIPANT, Capability.FILTER_USER_DATA, Capability.FILTER_REGION,
-        Capability.SORT_DURATION, Capability.MEDIA, Capability.RETENTION_POLICIES,
-    })
+        })
     native_orders = ALL_ORDERS
 
     def __init__(self, instance: str, store: RecordingStore, remover: MediaRemover, reader: MediaReader) -> None:
@@ -94,7 +89,7 @@ class LocalSource(Source):
             region=f.region,
         )
 
-    async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
+    async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         sort = _SORT_KEYS[search.sort]
         after = None
         if position is not None:
@@ -107,8 +102,8 @@ class LocalSource(Source):
             self._query(search), limit=limit + 1, after=after, sort=sort, descending=search.descending
         )
         items = [r for r in await self._recordings(documents[:limit]) if r is not None]
-        after = [_keyset(item, search.sort) for item in items]
-        return Page(items, after[-1] if len(documents) > limit else None, after)
+        resume = [_keyset(item, search.sort) for item in items]
+        return Page(items, resume[-1] if len(documents) > limit else None, resume)
 
     def seek(self, search: RecordingSearch, key: OrderKey) -> list[Any]:
         value, native_id = keyset_after(key, self.instance, search)
@@ -178,9 +173,5 @@ class LocalSource(Source):
                                     byte_range) as stream:
             yield stream
 
-    async def health(self) -> SourceHealth:
-        try:
-            await self.store.ping()
-        except Exception as exc:
-            return SourceHealth(HealthStatus.DOWN, type(exc).__name__)
-        return SourceHealth(HealthStatus.UP)
+    async def probe(self) -> None:
+        await self.store.ping()

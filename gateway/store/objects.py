@@ -18,7 +18,7 @@ import httpx
 
 from gateway.errors import NotFound
 from gateway.http_range import parse_range
-from gateway.media import MediaStream
+from gateway.models import MediaStream
 
 __all__ = ["MediaDeletionFailure", "MediaReader", "MediaRemover", "object_path"]
 

@@ -9,10 +9,10 @@ from starlette.datastructures import Secret
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.context import Principal
 from gateway.errors import Forbidden
 from gateway.media import MediaLinks, MediaTicket
 from gateway.models import MediaFormat
-from gateway.principal import Principal
 from tests.graphql import gql
 
 AUDIO = bytes(range(256)) * 40

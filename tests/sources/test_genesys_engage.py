@@ -14,7 +14,7 @@ import httpx
 from gateway.config import LOCAL_SOURCE_ID, Settings
 from gateway.filtering import matches, unpushed
 from gateway.ids import GlobalId
-from gateway.sources.base import RecordingFilter
+from gateway.query import RecordingFilter
 from gateway.sources.engage_model import to_recording
 from gateway.store import RecordingStore
 from sandboxes.genesys_engage.data import documents

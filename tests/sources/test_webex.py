@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from gateway.identities import PEOPLE_SOURCE
 from gateway.ids import GlobalId
-from gateway.people import PEOPLE_SOURCE
 from gateway.sources.webex.mapping import person_id
 from tests.graphql import codes, gql, walk, without_cursors
 from tests.sources.conftest import Counts, gateway_for, running_sandbox, source_config

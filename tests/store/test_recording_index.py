@@ -7,8 +7,10 @@ import pytest
 
 from gateway.errors import SourceUnavailable
 from gateway.models import CallDetails, Contact, ContactType, Participant, Recording, RecordingKind, RecordingState
-from gateway.sources.base import RecordingFilter, RecordingSearch, SortField
-from gateway.sources.indexed import SourceIndex
+from gateway.query import RecordingFilter, RecordingSearch, SortField
+from gateway.merge.counts import count_recordings
+from gateway.sources.bandwidth import BandwidthSource
+from gateway.sources.indexed import IndexedSource, SourceIndex
 from gateway.store import RecordingStore, SortKey
 from gateway.store.codec import decode, encode
 from gateway.store.recording_index import IndexQuery, RecordingIndex
@@ -83,7 +85,11 @@ async def test_listing_waits_for_a_complete_walk_and_counts_only_what_it_filters
     await index.store.prune(SOURCE, WALK)
     errors = RecordingSearch(filter=RecordingFilter(states=(RecordingState.ERROR,)), descending=False)
     assert await index.count(errors) == 3
-    assert await index.count(RecordingSearch(filter=RecordingFilter(caller_number="+1*"))) is None
+    by_number = RecordingSearch(filter=RecordingFilter(caller_number="+1*"), descending=False)
+    bandwidth = IndexedSource(BandwidthSource(SOURCE, None, "u"), index)  # type: ignore[arg-type]
+    counted = await count_recordings([bandwidth], by_number)
+    assert counted.total is None and "caller_number" in counted.reasons[SOURCE], "numbers are filtered here"
+    assert (await count_recordings([bandwidth], errors)).total == 3
 
 
 async def test_a_walk_keeps_known_numbers_and_prune_drops_what_it_did_not_see(store: RecordingStore):

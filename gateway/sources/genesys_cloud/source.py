@@ -22,28 +22,28 @@ import httpx
 
 from gateway.config import SourceConfig
 from gateway.errors import NotFound, SourceUnavailable, Unsupported
-from gateway.media import MediaStream
 from gateway.models import (
     Annotation,
     AnnotationChanges,
     CallDetails,
     MediaFormat,
+    MediaStream,
     Recording,
     RetentionPolicy,
     SourceKind,
     User,
 )
+from gateway.query import START_TIME_ORDERS, Capability, OrderKey, Page, RecordingSearch, page_after
 from gateway.sources.base import (
-    START_TIME_ORDERS,
-    Capability,
+    AnnotationSource,
+    CallSource,
     DeleteOutcome,
-    HealthStatus,
-    OrderKey,
-    Page,
-    RecordingSearch,
+    DeletingSource,
+    MediaSource,
+    PolicySource,
     Source,
-    SourceHealth,
-    page_after,
+    UserDirectory,
+    UserSource,
 )
 from gateway.sources.genesys_cloud import mapping
 from gateway.sources.genesys_cloud.admin import GenesysCloudAdmin
@@ -61,11 +61,12 @@ _POLICIES_PAGE = 100
 _MEDIA_WAIT_MS = 5000
 
 
-class GenesysCloudSource(Source):
+class GenesysCloudSource(
+    Source, UserSource, UserDirectory, AnnotationSource, PolicySource, DeletingSource, MediaSource, CallSource
+):
     kind = SourceKind.GENESYS_CLOUD
     capabilities = frozenset({
-        Capability.SEARCH, Capability.USERS, Capability.ANNOTATIONS, Capability.RETENTION_POLICIES,
-        Capability.DELETE, Capability.MEDIA, Capability.FILTER_TIME_RANGE,
+        Capability.FILTER_TIME_RANGE,
     })
     max_batch_size = 100  # ids per GET /users
     native_orders = START_TIME_ORDERS
@@ -100,12 +101,10 @@ class GenesysCloudSource(Source):
 
     # -- recordings --------------------------------------------------------------------------
 
-    async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
+    async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         return await self.walk.page(search, position, limit)
 
     def seek(self, search: RecordingSearch, key: OrderKey) -> Any | None:
-        if (search.sort, search.descending) not in self.native_orders:
-            return super().seek(search, key)
         return self.walk.seek(search, int(key[0] * 1000))
 
     def listing_starts(self) -> datetime:
@@ -302,12 +301,8 @@ class GenesysCloudSource(Source):
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def health(self) -> SourceHealth:
-        try:
-            await self.upstream.request("GET", "/api/v2/recording/settings")
-        except Exception as exc:
-            return SourceHealth(HealthStatus.DOWN, str(exc))
-        return SourceHealth(HealthStatus.UP)
+    async def probe(self) -> None:
+        await self.upstream.request("GET", "/api/v2/recording/settings")
 
     async def aclose(self) -> None:
         await self._media.aclose()

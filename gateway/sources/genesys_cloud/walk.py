@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.models import Recording
-from gateway.sources.base import Page, RecordingSearch
+from gateway.query import Page, RecordingSearch
 from gateway.sources.genesys_cloud.recordings import ANALYTICS_PAGE, Conversation, RecordingReader
 from gateway.sources.genesys_cloud.windows import Grid, Position, Window
 

@@ -20,19 +20,16 @@ from urllib.parse import quote
 
 from gateway.config import SourceConfig
 from gateway.errors import BadInput, FieldError, InvalidCursor, NotFound, SourceRejected, Unsupported
-from gateway.media import MediaStream
-from gateway.models import MediaFormat, Recording, SourceKind, User
+from gateway.models import MediaFormat, MediaStream, Recording, SourceKind, User
+from gateway.query import Capability, Page, RecordingFilter, RecordingSearch, SortField
 from gateway.sources.base import (
-    Capability,
     DeleteOutcome,
-    HealthStatus,
+    DeletingSource,
+    IngestSource,
     MediaDeletionError,
-    Page,
-    RecordingFilter,
-    RecordingSearch,
-    SortField,
+    MediaSource,
     Source,
-    SourceHealth,
+    UserSource,
 )
 from gateway.sources.engage_model import to_recording
 from gateway.sources.genesys_engage.dialect import EngageDialect
@@ -46,7 +43,7 @@ __all__ = ["GenesysEngageSource", "NativePage"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CAPABILITIES = frozenset({
-    Capability.SEARCH, Capability.INGEST, Capability.DELETE, Capability.MEDIA, Capability.FILTER_TIME_RANGE,
+    Capability.FILTER_TIME_RANGE,
     Capability.FILTER_CALLER_NUMBER, Capability.FILTER_DIALED_NUMBER, Capability.FILTER_PARTICIPANT,
     Capability.FILTER_USER_DATA,
 })
@@ -83,7 +80,7 @@ class NativePage:
         self.has_previous = has_previous
 
 
-class GenesysEngageSource(Source):
+class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, MediaSource):
     kind = SourceKind.GENESYS_ENGAGE
     max_batch_size = 50  # no by-many call: one GET per id, concurrently under the source's limit
     native_orders = frozenset({(SortField.START_TIME, True)})  # the gateway indexes it for the others
@@ -140,7 +137,7 @@ class GenesysEngageSource(Source):
         documents = body.get("recordings") or []
         return [Row.of(d) for d in documents], bool(body.get("nextUri")) or len(documents) >= MAX_LIMIT
 
-    async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
+    async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         criteria = search.filter
         if self.region and criteria.region is not None and criteria.region != self.region:
             return Page([], None, [])
@@ -264,12 +261,8 @@ class GenesysEngageSource(Source):
         async with self.upstream.stream("GET", self._play_path(raw), headers=headers) as response:
             yield MediaStream(response.status_code, dict(response.headers), response.aiter_bytes())
 
-    async def health(self) -> SourceHealth:
-        try:
-            await self.upstream.request("GET", "/me")
-        except Exception as exc:
-            return SourceHealth(HealthStatus.DOWN, str(exc))
-        return SourceHealth(HealthStatus.UP)
+    async def probe(self) -> None:
+        await self.upstream.request("GET", "/me")
 
     async def aclose(self) -> None:
         await self.upstream.aclose()

@@ -4,7 +4,6 @@ from gateway.sources.upstream.auth import BearerToken, ClientCredentials
 from gateway.sources.upstream.breaker import BreakerState, CircuitBreaker
 from gateway.sources.upstream.client import Upstream
 from gateway.sources.upstream.dialect import Dialect
-from gateway.sources.upstream.links import parse_links
 from gateway.sources.upstream.retry import Backoff, Retry
 
 __all__ = [
@@ -16,5 +15,4 @@ __all__ = [
     "Dialect",
     "Retry",
     "Upstream",
-    "parse_links",
 ]

@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 
 from gateway.cache import Cache, cache_key
+from gateway.context import current_scope
 from gateway.errors import GatewayError, SourceError, SourceTimeout, SourceUnavailable
-from gateway.scope import current_scope
 from gateway.sources.upstream.breaker import CircuitBreaker
 from gateway.sources.upstream.dialect import Dialect
 from gateway.sources.upstream.retry import Retry

@@ -27,22 +27,19 @@ import httpx
 
 from gateway.config import SourceConfig
 from gateway.errors import BadInput, FieldError, NotFound, Unsupported
-from gateway.media import MediaStream
-from gateway.models import CallDetails, MediaFormat, Recording, SourceKind, User
+from gateway.models import CallDetails, MediaFormat, MediaStream, Recording, SourceKind, User
+from gateway.query import START_TIME_ORDERS, Capability, Page, RecordingFilter, RecordingSearch, page_after
 from gateway.sources.base import (
-    START_TIME_ORDERS,
-    Capability,
+    CallSource,
     DeleteOutcome,
-    HealthStatus,
-    Page,
-    RecordingFilter,
-    RecordingSearch,
+    DeletingSource,
+    MediaSource,
     Source,
-    SourceHealth,
-    page_after,
+    UserDirectory,
+    UserSource,
 )
 from gateway.sources.registry import SourceDeps, upstream_for
-from gateway.sources.upstream import BearerToken, Upstream, parse_links
+from gateway.sources.upstream import BearerToken, Upstream
 from gateway.sources.webex.dialect import WebexDialect
 from gateway.sources.webex.mapping import (
     AUDIO_MEDIA_ID,
@@ -127,10 +124,9 @@ def _check_bulk(flag: str, every: bool, ids: Sequence[str], owner_email: str | N
         raise BadInput("; ".join(f"{e.field} {e.message}" for e in errors), errors)
 
 
-class WebexSource(Source):
+class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource, CallSource):
     kind = SourceKind.WEBEX
-    capabilities = frozenset({Capability.SEARCH, Capability.USERS, Capability.DELETE, Capability.MEDIA,
-                              Capability.FILTER_TIME_RANGE, Capability.FILTER_REGION, Capability.FILTER_OWNER})
+    capabilities = frozenset({Capability.FILTER_TIME_RANGE, Capability.FILTER_REGION, Capability.FILTER_OWNER})
     max_batch_size = MAX_PEOPLE_IDS
     native_orders = START_TIME_ORDERS
 
@@ -185,7 +181,7 @@ class WebexSource(Source):
                 response = await self.upstream.request("GET", "/admin/convergedRecordings", entity="recording_list",
                                                        params=query, headers=_UTC)
             items: list[dict[str, Any]] = response.json().get("items") or []
-            return items, parse_links(response.headers.get("link")).get("next")
+            return items, response.links.get("next", {}).get("url")
 
         start = Position.from_json(position) if position is not None else self._start(list_filter)
         result = await walk(fetch, start, limit, descending=descending)
@@ -202,7 +198,7 @@ class WebexSource(Source):
             return self.capabilities - {Capability.FILTER_OWNER}
         return self.capabilities
 
-    async def search_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
+    async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         wanted = search.filter
         if wanted.region is not None and wanted.region not in STORAGE_REGIONS:
             return Page([], None)  # not a Webex storage region: nothing can match (and Webex would 400)
@@ -277,7 +273,7 @@ class WebexSource(Source):
         response = await self.upstream.request("GET", "/people", entity="user",
                                                params={"email" if "@" in text else "displayName": text})
         items = response.json().get("items") or []
-        while next_url := parse_links(response.headers.get("link")).get("next"):
+        while next_url := response.links.get("next", {}).get("url"):
             response = await self.upstream.request("GET", next_url, entity="user")
             items += response.json().get("items") or []
         key = operator.attrgetter("person_key")
@@ -341,12 +337,8 @@ class WebexSource(Source):
         async with self.upstream.stream("GET", link, headers=headers) as response:
             yield MediaStream(response.status_code, dict(response.headers), response.aiter_bytes())
 
-    async def health(self) -> SourceHealth:
-        try:
-            await self.upstream.request("GET", "/admin/convergedRecordings", params={"max": "1"}, headers=_UTC)
-        except Exception as exc:
-            return SourceHealth(HealthStatus.DOWN, str(exc))
-        return SourceHealth(HealthStatus.UP)
+    async def probe(self) -> None:
+        await self.upstream.request("GET", "/admin/convergedRecordings", params={"max": "1"}, headers=_UTC)
 
     async def aclose(self) -> None:
         await self.upstream.aclose()

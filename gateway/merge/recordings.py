@@ -12,38 +12,25 @@ import asyncio
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from gateway.errors import GatewayError, SourceError, Unsupported
-from gateway.filtering import matches, unpushed
+from gateway.filtering import applied_here, matches
+from gateway.merge.base import DONE, Merged
 from gateway.models import Recording, UserRef
-from gateway.sources.base import Capability, OrderKey, Page, RecordingSearch, SortField, Source
+from gateway.query import Capability, OrderKey, Page, RecordingSearch, SortField
+from gateway.sources.base import CallSource, Source, UserSource
+from gateway.sources.indexed import unwrapped
 
-__all__ = ["DONE", "Merged", "SearchResult", "search_recordings", "sort_key"]
+__all__ = ["RecordingsMerged", "merge_recordings", "sort_key"]
 
-DONE = "done"
-T = TypeVar("T")
 # A source that filters nothing itself is walked at most this many pages per listing call.
 MAX_PAGES_PER_CALL = 10
 # Sources filter start times at their own resolution: a seek's time bound leaves this much slack.
 SEEK_SLACK = timedelta(seconds=1)
 
 
-@dataclasses.dataclass(frozen=True)
-class Merged(Generic[T]):
-    """A page of a merged listing; `positions[i]` is where the listing resumes after `items[i]`."""
-
-    items: list[T]
-    positions: list[dict[str, Any]]
-    final: dict[str, Any]
-    errors: list[GatewayError]
-
-    @property
-    def has_next(self) -> bool:
-        return any(position != DONE for position in self.final.values())
-
-
-SearchResult = Merged[Recording]
+RecordingsMerged = Merged[Recording]
 
 
 def sort_key(search: RecordingSearch) -> Callable[[Recording], OrderKey]:
@@ -87,8 +74,11 @@ def _needs_numbers(criteria: list[Capability]) -> bool:
 
 async def _with_call_numbers(source: Source, recordings: Sequence[Recording]) -> list[Recording]:
     """Fill caller/dialed numbers from the source's call resources, to filter on them."""
+    connector = unwrapped(source)
     call_ids = [r.call_id for r in recordings if r.call_id and r.caller_number is None]
-    calls = {c.source_id: c for c in await source.get_calls(list(dict.fromkeys(call_ids))) if c} if call_ids else {}
+    if not call_ids or not isinstance(connector, CallSource):
+        return list(recordings)
+    calls = {c.source_id: c for c in await connector.get_calls(list(dict.fromkeys(call_ids))) if c}
     return [
         dataclasses.replace(
             r, caller_number=calls[r.call_id].caller_number, dialed_number=calls[r.call_id].dialed_number
@@ -105,10 +95,11 @@ def _needs_owner_emails(search: RecordingSearch, criteria: list[Capability]) -> 
 
 async def _owner_emails(source: Source, recordings: Sequence[Recording]) -> dict[UserRef | None, str | None]:
     """The emails of the recordings' owners (one batched users call), to filter on them."""
+    connector = unwrapped(source)
     owners = list(dict.fromkeys(r.owner for r in recordings if r.owner and r.owner.source == source.instance))
-    if not owners:
+    if not owners or not isinstance(connector, UserSource):
         return {}
-    users = await source.get_users([owner.source_id for owner in owners])
+    users = await connector.get_users([owner.source_id for owner in owners])
     return {owner: user.email if user else None for owner, user in zip(owners, users, strict=True)}
 
 
@@ -154,7 +145,7 @@ async def _filtered_page(
             search = _time_bounded(source, search, after_key)
         elif position is None:
             position = seek
-    criteria = unpushed(search.filter, source.pushdown(search))
+    criteria = applied_here(source, search)
     scanning = bool(criteria) or after_key is not None
     items: list[Recording] = []
     after: list[Any] = []
@@ -180,20 +171,23 @@ async def _filtered_page(
 async def _page(
     source: Source, search: RecordingSearch, position: Any, first: int, after_key: OrderKey | None
 ) -> _Scan | GatewayError:
+    if search.order not in source.native_orders:
+        direction = "descending" if search.descending else "ascending"
+        return Unsupported(f"{source.instance} cannot list recordings by {search.sort.value} {direction}")
     try:
         return await _filtered_page(source, search, position, first, after_key)
     except (SourceError, Unsupported) as exc:
         return exc
 
 
-async def search_recordings(
+async def merge_recordings(
     sources: Sequence[Source],
     search: RecordingSearch,
     positions: dict[str, Any],
     first: int,
     *,
     after_key: OrderKey | None = None,
-) -> SearchResult:
+) -> RecordingsMerged:
     """The next `first` recordings over `sources`, from `positions` (empty: the first page).
 
     `after_key` starts the listing just after a recording's sort key instead (a cursor that holds

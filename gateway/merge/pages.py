@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from gateway.errors import GatewayError, InvalidCursor
+from gateway.merge.recordings import RecordingsMerged, merge_recordings, sort_key
 from gateway.models import Recording
-from gateway.search import SearchResult, search_recordings, sort_key
-from gateway.sources.base import OrderKey, RecordingSearch, Source
+from gateway.query import OrderKey, RecordingSearch
+from gateway.sources.base import Source
 
 __all__ = ["Mark", "RecordingPage", "page_backward", "page_forward"]
 
@@ -72,7 +73,7 @@ async def page_forward(
     """The `first` recordings after `after` (None: the first page)."""
     start = None if after is None else after.start if after.positions is not None else after.key
     positions = after.positions if after is not None and after.positions is not None else {}
-    result = await search_recordings(sources, search, positions, first, after_key=start)
+    result = await merge_recordings(sources, search, positions, first, after_key=start)
     key = sort_key(search)
     return RecordingPage(
         items=result.items,
@@ -95,7 +96,7 @@ async def page_backward(
     errors: list[GatewayError] = []
     positions: dict[str, Any] = {}
     while True:
-        result: SearchResult = await search_recordings(
+        result: RecordingsMerged = await merge_recordings(
             sources, reverse, positions, last - len(items), after_key=before.key if before else None
         )
         items += result.items

@@ -15,29 +15,31 @@ from collections.abc import Sequence
 from typing import Any
 
 from gateway.errors import GatewayError
+from gateway.merge.base import DONE, Merged
 from gateway.models import User
-from gateway.search import DONE, Merged
-from gateway.sources.base import Page, Source
+from gateway.query import Page
+from gateway.sources.base import Source, UserDirectory
 
-__all__ = ["PeopleResult", "search_people"]
+__all__ = ["PeopleMerged", "merge_people"]
 
 
 # The page's people, each the list of its matching identities.
-PeopleResult = Merged[list[User]]
+PeopleMerged = Merged[list[User]]
 
 
-async def _page(source: Source, text: str | None, position: Any, first: int) -> Page[User] | GatewayError:
+async def _page(source: UserDirectory, text: str | None, position: Any, first: int) -> Page[User] | GatewayError:
     try:
         return await source.search_users(text, position, first)
     except GatewayError as exc:
         return exc
 
 
-async def search_people(
+async def merge_people(
     sources: Sequence[Source], text: str | None, positions: dict[str, Any], first: int
-) -> PeopleResult:
+) -> PeopleMerged:
     """The next `first` people matching `text` over `sources`, from `positions` (empty: the start)."""
-    active = [s for s in sources if positions.get(s.instance) != DONE]
+    directories = [s for s in sources if isinstance(s, UserDirectory)]
+    active = [s for s in directories if positions.get(s.instance) != DONE]
     results = await asyncio.gather(*(_page(s, text, positions.get(s.instance), first) for s in active))
     errors = [result for result in results if isinstance(result, GatewayError)]
     pages = {s.instance: r for s, r in zip(active, results, strict=True) if not isinstance(r, GatewayError)}
@@ -48,7 +50,7 @@ async def search_people(
             if bound is None or user.person_key <= bound:
                 groups.setdefault(user.person_key, []).append(user)
     chosen = sorted(groups)[:first]
-    running = {s.instance: positions.get(s.instance) for s in sources}
+    running = {s.instance: positions.get(s.instance) for s in directories}
     per_person = []
     for key in chosen:
         for user in groups[key]:
