@@ -4,7 +4,9 @@
 goes through a Redis pub/sub channel, so a subscriber on one replica sees what another
 replica published; while Redis is unreachable it still delivers inside its own process.
 Every subscriber has a bounded queue: one too slow to keep up loses the oldest events rather
-than stalling publishers.
+than stalling publishers. `live_subscriptions` tells how many subscriptions will see the next
+event (for `RedisEvents`, those Redis has confirmed); a replica's Redis connections are named
+`connection_name()`, so ``CLIENT LIST`` shows whose they are.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ import dataclasses
 import enum
 import json
 import logging
-from collections.abc import AsyncIterator
+import os
+import socket
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-__all__ = ["EventBus", "EventType", "InProcessEvents", "RecordingChange", "RedisEvents"]
+__all__ = ["EventBus", "EventType", "InProcessEvents", "RecordingChange", "RedisEvents", "connection_name"]
 
 logger = logging.getLogger("recgate.events")
 
@@ -58,6 +62,14 @@ class EventBus(Protocol):
 
     async def aclose(self) -> None: ...
 
+    @property
+    def live_subscriptions(self) -> int: ...
+
+
+def connection_name(pid: int | None = None) -> str:
+    """The ``CLIENT SETNAME`` of the events connections of process `pid` (default this one) on this host."""
+    return f"recgate-events:{socket.gethostname()}:{os.getpid() if pid is None else pid}"
+
 
 class InProcessEvents:
     def __init__(self, queue_size: int = 1000) -> None:
@@ -70,7 +82,12 @@ class InProcessEvents:
                 queue.get_nowait()
             queue.put_nowait(change)
 
-    async def subscribe(self) -> AsyncIterator[RecordingChange]:
+    @property
+    def live_subscriptions(self) -> int:
+        """Subscriptions that will see the next event published."""
+        return len(self._subscribers)
+
+    async def subscribe(self) -> AsyncGenerator[RecordingChange, None]:
         queue: asyncio.Queue[RecordingChange] = asyncio.Queue(self._queue_size)
         self._subscribers.add(queue)
         try:
@@ -90,10 +107,16 @@ class RedisEvents:
         self.client = client
         self.channel = channel
         self._local = InProcessEvents()
+        self._confirmed = 0
 
     @classmethod
     def from_url(cls, url: str) -> RedisEvents:
-        return cls(Redis.from_url(url, socket_connect_timeout=2))
+        return cls(Redis.from_url(url, socket_connect_timeout=2, client_name=connection_name()))
+
+    @property
+    def live_subscriptions(self) -> int:
+        """Subscriptions Redis has confirmed on `channel`: they see the next event of any replica."""
+        return self._confirmed
 
     async def publish(self, change: RecordingChange) -> None:
         try:
@@ -102,29 +125,34 @@ class RedisEvents:
             logger.warning("redis unavailable: %s delivered to this replica's subscribers only", change.type.value)
             await self._local.publish(change)
 
-    async def _remote(self) -> AsyncIterator[RecordingChange]:
-        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+    async def _remote(self) -> AsyncGenerator[RecordingChange, None]:
+        confirmed = False
         try:
-            await pubsub.subscribe(self.channel)
-            async for message in pubsub.listen():
-                yield RecordingChange.from_json(message["data"])
+            async with contextlib.aclosing(self.client.pubsub(ignore_subscribe_messages=False)) as pubsub:
+                await pubsub.subscribe(self.channel)
+                async for message in pubsub.listen():
+                    if message["type"] == "message":
+                        yield RecordingChange.from_json(message["data"])
+                    elif message["type"] == "subscribe" and not confirmed:  # again after each reconnection
+                        confirmed = True
+                        self._confirmed += 1
         except RedisError:
             logger.warning("redis unavailable: this subscriber sees this replica's events only")
         finally:
-            with contextlib.suppress(RedisError):
-                await pubsub.aclose()
+            if confirmed:
+                self._confirmed -= 1
 
-    async def subscribe(self) -> AsyncIterator[RecordingChange]:
+    async def subscribe(self) -> AsyncGenerator[RecordingChange, None]:
         queue: asyncio.Queue[RecordingChange] = asyncio.Queue(1000)
 
-        async def pump(changes: AsyncIterator[RecordingChange]) -> None:
+        async def pump(changes: AsyncGenerator[RecordingChange, None]) -> None:
             try:
                 async for change in changes:
                     if queue.full():
                         queue.get_nowait()
                     queue.put_nowait(change)
             finally:
-                await changes.aclose()  # type: ignore[attr-defined]
+                await changes.aclose()
 
         pumps = [asyncio.create_task(pump(self._remote())), asyncio.create_task(pump(self._local.subscribe()))]
         try:

@@ -17,7 +17,7 @@ from starlette.datastructures import Secret
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.store import RecordingStore
-from gateway.store.tables import annotations, contacts, index_walks, recording_index, recordings, user_data
+from gateway.store.tables import annotation_rows, contacts, index_walks, recording_index, recordings, user_data
 
 # The PostgreSQL server CI provides (database `test`); each test session works in a database of its own
 # on it, so concurrent runs never see each other's rows.
@@ -54,7 +54,7 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
 async def _empty_postgres() -> None:
     store = await RecordingStore.open(Settings(store_url=POSTGRES_URL).database_url)
     async with store.engine.begin() as conn:
-        for table in (contacts, user_data, recordings, annotations, recording_index, index_walks):
+        for table in (contacts, user_data, recordings, annotation_rows, recording_index, index_walks):
             await conn.execute(sa.delete(table))
     await store.aclose()
 

@@ -1,13 +1,17 @@
 """The service itself: health, readiness, GraphiQL, and subscriptions on a real server."""
 
 import asyncio
+import inspect
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from starlette.datastructures import Secret
+from starlette.types import ASGIApp, Receive, Scope, Send
 from websockets.asyncio.client import connect
 
 from gateway.app import create_app
@@ -15,6 +19,28 @@ from gateway.config import Settings
 from sandboxes.serving import serve_in_thread
 from tests.conftest import REDIS_URL
 from tests.graphql import gql
+
+
+async def wait_until(condition: Callable[[], bool | Awaitable[bool]], what: str, timeout_s: float = 10) -> None:
+    """Poll `condition` until it holds; fail naming `what` once `timeout_s` have passed."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        held = condition()
+        if await held if inspect.isawaitable(held) else held:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"not within {timeout_s} s: {what}"
+        await asyncio.sleep(0.01)
+
+
+def keeping_lifespan_state(app: ASGIApp, kept: dict[str, Any]) -> ASGIApp:
+    """`app`, its lifespan state (the `Services` it opens) also put in `kept` once the server starts it."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            kept["state"] = scope["state"]
+        await app(scope, receive, send)
+
+    return wrapped
 
 
 async def test_health_and_readiness(gateway):
@@ -61,7 +87,9 @@ SUBSCRIBE = "subscription { recordingEvents { type recordingId source } }"
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 async def test_subscription_over_graphql_transport_ws_on_a_real_server(settings, seed_recording):
     """A client subscribed over websockets sees the ingest and the delete made over HTTP."""
-    with serve_in_thread(create_app(settings)) as base_url:
+    kept: dict[str, Any] = {}
+    with serve_in_thread(keeping_lifespan_state(create_app(settings), kept)) as base_url:
+        events = kept["state"]["services"].events
         ws_url = base_url.replace("http", "ws") + "/graphql"
         async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws, httpx.AsyncClient(
             base_url=base_url
@@ -69,14 +97,14 @@ async def test_subscription_over_graphql_transport_ws_on_a_real_server(settings,
             await ws.send(json.dumps({"type": "connection_init"}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
             await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
-            await asyncio.sleep(0.2)  # let the subscription start before the mutation
+            await wait_until(lambda: events.live_subscriptions == 1, "the subscription reaches the event bus")
             created = await gql(http, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) "
                                       "{ recording { id } } }", r=seed_recording)
             recording_id = created["data"]["ingestRecording"]["recording"]["id"]
             await gql(http, "mutation($id: ID!) { deleteRecording(id: $id) { complete } }", id=recording_id)
-            events = [json.loads(await asyncio.wait_for(ws.recv(), 5)) for _ in range(2)]
-        assert [e["type"] for e in events] == ["next", "next"]
-        assert [e["payload"]["data"]["recordingEvents"] for e in events] == [
+            received = [json.loads(await asyncio.wait_for(ws.recv(), 5)) for _ in range(2)]
+        assert [e["type"] for e in received] == ["next", "next"]
+        assert [e["payload"]["data"]["recordingEvents"] for e in received] == [
             {"type": "CREATED", "recordingId": recording_id, "source": "local"},
             {"type": "DELETED", "recordingId": recording_id, "source": "local"},
         ]

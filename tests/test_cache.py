@@ -1,6 +1,5 @@
 """One contract for both caches, run against the in-process LRU and the real Redis."""
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from gateway.cache import Cache, MemoryCache, RedisCache, cache_key
 from gateway.errors import CacheUnavailable
 from tests.conftest import REDIS_URL
+from tests.test_app import wait_until
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -38,9 +38,22 @@ async def test_get_set_delete(cache: Cache):
 async def test_entries_expire(cache: Cache):
     await cache.set("short", b"x", ttl_s=0.05)
     await cache.set("long", b"y", ttl_s=60)
-    await asyncio.sleep(0.15)
-    assert await cache.get("short") is None
+    await wait_until(lambda: _absent(cache, "short"), "the short entry expires")
     assert await cache.get("long") == b"y"
+
+
+async def _absent(cache: Cache, key: str) -> bool:
+    return await cache.get(key) is None
+
+
+async def test_memory_entries_live_exactly_their_ttl():
+    now = [100.0]
+    cache = MemoryCache(max_entries=10, clock=lambda: now[0])
+    await cache.set("k", b"v", ttl_s=5)
+    now[0] = 104.999
+    assert await cache.get("k") == b"v"
+    now[0] = 105.0
+    assert await cache.get("k") is None
 
 
 async def test_zero_ttl_is_not_stored(cache: Cache):

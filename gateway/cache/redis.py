@@ -21,6 +21,13 @@ def _map_redis_errors() -> Iterator[None]:
         raise CacheUnavailable(f"redis: {type(exc).__name__}") from exc
 
 
+def _stored(value: bytes | str | None) -> bytes | None:
+    """A reply as stored: bytes, since values are binary (a ``decode_responses`` client would answer str)."""
+    if isinstance(value, str):
+        raise TypeError("RedisCache needs a Redis client built with decode_responses=False")
+    return value
+
+
 class RedisCache:
     """Keys live under `prefix` so several gateways (or test runs) can share one Redis."""
 
@@ -34,15 +41,15 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         with _map_redis_errors():
-            value: bytes | None = await self.client.get(self.prefix + key)
-        return value
+            value = await self.client.get(self.prefix + key)
+        return _stored(value)
 
     async def get_many(self, keys: list[str]) -> list[bytes | None]:
         if not keys:
             return []
         with _map_redis_errors():
-            values: list[bytes | None] = await self.client.mget([self.prefix + key for key in keys])
-        return values
+            values = await self.client.mget([self.prefix + key for key in keys])
+        return [_stored(value) for value in values]
 
     async def set(self, key: str, value: bytes, *, ttl_s: float) -> None:
         if ttl_s <= 0:

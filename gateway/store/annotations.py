@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.errors import BadInput, NotFound
 from gateway.models import Annotation, AnnotationChanges
-from gateway.store.tables import annotations
+from gateway.store.tables import annotation_rows
 
 __all__ = ["ANNOTATIONS_SOURCE", "AnnotationStore"]
 
@@ -53,9 +53,9 @@ class AnnotationStore:
         """The annotations of each (source, recording id), oldest first."""
         found: dict[tuple[str, str], list[Annotation]] = {key: [] for key in keys}
         statement = (
-            sa.select(annotations)
-            .where(sa.tuple_(annotations.c.recording_source, annotations.c.recording_id).in_(list(set(keys))))
-            .order_by(annotations.c.created_at, annotations.c.id)
+            sa.select(annotation_rows)
+            .where(sa.tuple_(annotation_rows.c.recording_source, annotation_rows.c.recording_id).in_(list(set(keys))))
+            .order_by(annotation_rows.c.created_at, annotation_rows.c.id)
         )
         async with self.engine.connect() as conn:
             for row in await conn.execute(statement):
@@ -76,12 +76,12 @@ class AnnotationStore:
             **_values(changes),
         }
         async with self._writer.begin() as conn:
-            await conn.execute(annotations.insert().values(**row))
+            await conn.execute(annotation_rows.insert().values(**row))
         return await self.get(row["id"])
 
     async def get(self, annotation_id: str) -> Annotation:
         async with self.engine.connect() as conn:
-            row = (await conn.execute(sa.select(annotations).where(annotations.c.id == annotation_id))).first()
+            row = (await conn.execute(sa.select(annotation_rows).where(annotation_rows.c.id == annotation_id))).first()
         if row is None:
             raise NotFound(f"annotation {annotation_id} not found")
         return _annotation(row)
@@ -89,13 +89,15 @@ class AnnotationStore:
     async def update(self, annotation_id: str, changes: AnnotationChanges) -> Annotation:
         values = {**_values(changes), "updated_at": datetime.now(UTC).replace(tzinfo=None)}
         async with self._writer.begin() as conn:
-            result = await conn.execute(annotations.update().where(annotations.c.id == annotation_id).values(**values))
+            result = await conn.execute(
+                annotation_rows.update().where(annotation_rows.c.id == annotation_id).values(**values)
+            )
         if not result.rowcount:
             raise NotFound(f"annotation {annotation_id} not found")
         return await self.get(annotation_id)
 
     async def delete(self, annotation_id: str) -> None:
         async with self._writer.begin() as conn:
-            result = await conn.execute(annotations.delete().where(annotations.c.id == annotation_id))
+            result = await conn.execute(annotation_rows.delete().where(annotation_rows.c.id == annotation_id))
         if not result.rowcount:
             raise NotFound(f"annotation {annotation_id} not found")

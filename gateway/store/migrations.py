@@ -27,7 +27,7 @@ async def _create_recording_tables(conn: AsyncConnection) -> None:
 
 
 async def _create_annotations(conn: AsyncConnection) -> None:
-    await conn.run_sync(tables.metadata.create_all, tables=[tables.annotations])
+    await conn.run_sync(tables.metadata.create_all, tables=[tables.annotation_rows])
 
 
 async def _create_retention_policies(conn: AsyncConnection) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
-    "annotations",
+    "annotation_rows",
     "contacts",
     "index_walks",
     "metadata",
@@ -69,8 +69,9 @@ user_data = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
-# Annotations the gateway keeps for recordings whose source has none of its own (any source).
-annotations = sa.Table(
+# Annotations the gateway keeps for recordings whose source has none of its own (any source); not
+# named ``annotations``, which would shadow ``from __future__ import annotations``.
+annotation_rows = sa.Table(
     "annotations",
     metadata,
     sa.Column("id", sa.String(64), primary_key=True),
