@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet --editable ".[sandboxes,test]"
+	$(PYTHON) -m pip install --quiet --editable ".[sandboxes,test,dev]"
 	touch $(INSTALLED)
 
 run: $(INSTALLED)
@@ -18,6 +18,9 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	bash .ci/services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PYTHON) -m pytest
 
 schema: $(INSTALLED)

@@ -48,7 +48,8 @@ class Loaders:
 
     def users_by_email(self, source: str) -> DataLoader[str, Sequence[User]]:
         """A source's identities by casefolded email (a list per email, maybe empty)."""
-        return self._loader("users_by_email", source, capable(self._sources[source], UserSource, "users").users_by_email)
+        connector = capable(self._sources[source], UserSource, "users")
+        return self._loader("users_by_email", source, connector.users_by_email)
 
     def calls(self, source: str) -> DataLoader[str, CallDetails | None]:
         return self._loader("call", source, capable(self._sources[source], CallSource, "call resources").get_calls)

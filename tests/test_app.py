@@ -1,9 +1,7 @@
 """The service itself: health, readiness, GraphiQL, and subscriptions on a real server."""
 
 import asyncio
-import inspect
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +17,7 @@ from gateway.config import Settings
 from sandboxes.serving import serve_in_thread
 from tests.conftest import REDIS_URL
 from tests.graphql import gql
-
-
-async def wait_until(condition: Callable[[], bool | Awaitable[bool]], what: str, timeout_s: float = 10) -> None:
-    """Poll `condition` until it holds; fail naming `what` once `timeout_s` have passed."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        held = condition()
-        if await held if inspect.isawaitable(held) else held:
-            return
-        assert asyncio.get_running_loop().time() < deadline, f"not within {timeout_s} s: {what}"
-        await asyncio.sleep(0.01)
+from tests.waiting import wait_until
 
 
 def keeping_lifespan_state(app: ASGIApp, kept: dict[str, Any]) -> ASGIApp:

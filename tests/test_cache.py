@@ -7,7 +7,7 @@ import pytest
 from gateway.cache import Cache, MemoryCache, RedisCache, cache_key
 from gateway.errors import CacheUnavailable
 from tests.conftest import REDIS_URL
-from tests.test_app import wait_until
+from tests.waiting import wait_until
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -21,7 +21,7 @@ from gateway.events import EventType, RecordingChange, RedisEvents, connection_n
 from sandboxes.serving import free_port
 from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.graphql import gql
-from tests.test_app import wait_until
+from tests.waiting import wait_until
 
 SUBSCRIBE = "subscription { recordingEvents { type recordingId source } }"
 

@@ -1,6 +1,5 @@
 """The Genesys Cloud connector through GraphQL against the Platform API sandbox on real HTTP."""
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +14,7 @@ from sandboxes.runner import RunningSandbox, start_sandboxes, stop_sandboxes
 from tests.conftest import REDIS_URL
 from tests.graphql import codes, gql, walk, without_cursors
 from tests.sources.conftest import Counts, gateway_for, source_config
+from tests.waiting import wait_until
 
 ANALYTICS = "POST /api/v2/analytics/conversations/details/query"
 CONVERSATION = "GET /api/v2/conversations/{conversationId}/recordings"
@@ -156,12 +156,15 @@ async def test_mapping_states_transcoding_and_fields(tmp_path):
                 assert node["mediaFiles"] == [{"id": "0", "format": "WAV", "mimeType": "audio/wav"}]
                 assert node["durationMs"] == vendor["outputDurationMs"]
         assert transcoding, "the seeded data has recordings that are cold in WAV"
-        await asyncio.sleep(1.6)  # the sandbox transcodes in at most 1.5 s
-        fresh = await client.post("/graphql", json={"query": FIELDS, "variables": {"first": 60}},
-                                  headers={"cache-control": "no-cache"})
-        now = {n["sourceId"]: n for n in fresh.json()["data"]["recordings"]["nodes"]}
-        assert all(now[n["sourceId"]]["state"] == "AVAILABLE" and now[n["sourceId"]]["mediaFiles"]
-                   for n in transcoding)
+
+        async def transcoded() -> bool:  # the sandbox transcodes in at most 1.5 s
+            fresh = await client.post("/graphql", json={"query": FIELDS, "variables": {"first": 60}},
+                                      headers={"cache-control": "no-cache"})
+            now = {n["sourceId"]: n for n in fresh.json()["data"]["recordings"]["nodes"]}
+            return all(now[n["sourceId"]]["state"] == "AVAILABLE" and now[n["sourceId"]]["mediaFiles"]
+                       for n in transcoding)
+
+        await wait_until(transcoded, "the cold recordings are transcoded and AVAILABLE")
 
 
 PAGE_WITH_OWNERS = """{ recordings(filter: {sources: ["gc"]}, first: 100) {
@@ -272,6 +275,18 @@ async def test_delete_recording_sets_the_delete_date_or_deletes_the_user_recordi
         assert codes(gone) == ["NOT_FOUND"]
 
 
+async def get_once_transcoded(client: httpx.AsyncClient, url: str) -> httpx.Response:
+    """GET `url` until the vendor has finished transcoding it (the sandbox takes up to 1.5 s)."""
+    answers: list[httpx.Response] = []
+
+    async def ready() -> bool:
+        answers.append(await client.get(url))
+        return answers[-1].status_code != 502
+
+    await wait_until(ready, f"{url} transcoded")
+    return answers[-1]
+
+
 async def test_media_streams_through_the_gateway(tmp_path):
     async with genesys_sandbox(size=20) as sandbox, gateway_for(tmp_path, genesys(sandbox)) as client:
         query = '{ recordings(filter: {sources: ["gc"]}, first: 20) { nodes { state media { url } } } }'
@@ -291,8 +306,7 @@ async def test_media_streams_through_the_gateway(tmp_path):
             response = await client.get(entity["media"]["url"])
             if response.status_code == 502:  # still transcoding (202 Running): a moment later it is ready
                 assert "transcoding" in response.json()["error"]
-                await asyncio.sleep(1.3)
-                response = await client.get(entity["media"]["url"])
+                response = await get_once_transcoded(client, entity["media"]["url"])
             assert response.status_code == 200 and response.content[:4] == b"RIFF"
 
 

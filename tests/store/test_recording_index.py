@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gateway.errors import SourceUnavailable
+from gateway.merge.counts import count_recordings
 from gateway.models import CallDetails, Contact, ContactType, Participant, Recording, RecordingKind, RecordingState
 from gateway.query import RecordingFilter, RecordingSearch, SortField
-from gateway.merge.counts import count_recordings
 from gateway.sources.bandwidth import BandwidthSource
 from gateway.sources.indexed import IndexedSource, SourceIndex
 from gateway.store import RecordingStore, SortKey

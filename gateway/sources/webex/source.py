@@ -74,7 +74,7 @@ class _ApiOnly(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         url, root = request.url, self._root
         if (url.scheme, url.host, url.port) == (root.scheme, root.host, root.port) and url.path.startswith(root.path):
-            yield from self._inner.auth_flow(request)  # type: ignore[misc]
+            yield from self._inner.auth_flow(request)
         else:
             yield request
 
