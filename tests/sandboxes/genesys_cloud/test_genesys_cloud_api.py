@@ -13,7 +13,8 @@ from sandboxes.genesys_cloud import KIND, create_app
 from sandboxes.genesys_cloud.store import Store
 from sandboxes.kit import SandboxConfig
 from sandboxes.world import calls, roster
-from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, FakeClock, assert_error
+from tests.sandboxes.clock import FakeClock
+from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, assert_error
 
 DETAILS = "/api/v2/analytics/conversations/details/query"
 
