@@ -135,11 +135,15 @@ class VendorErrors(Protocol):
 
 @dataclasses.dataclass
 class SandboxState:
-    """The mutable state of one running sandbox: its knobs, counters and limiter windows."""
+    """The mutable state of one running sandbox: its knobs, counters and limiter windows.
+
+    `clock` (seconds) times the limiter windows: the sandbox's own clock, so a test can move it.
+    """
 
     knobs: Knobs
     stated_limit: RateLimit | None
     rng: random.Random
+    clock: Callable[[], float] = time.monotonic
     counts: Counter[str] = dataclasses.field(default_factory=Counter)
     windows: dict[str, tuple[float, int]] = dataclasses.field(default_factory=dict)
 
@@ -206,7 +210,7 @@ class SandboxMiddleware:
             return self.errors.throttled(request, knobs.retry_after_s)
         key = self.errors.rate_key(request, template)
         if key is not None:
-            wait = self.state.take(key, time.monotonic())
+            wait = self.state.take(key, self.state.clock())
             if wait > 0:
                 return self.errors.throttled(request, wait)
         return None
@@ -262,11 +266,15 @@ def build_app(
     knobs: Knobs | None = None,
     seed: int = 0,
     exception_handlers: dict[Any, Callable[..., Any]] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Starlette:
-    """Assemble a vendor sandbox app from its routes; ``app.state.sandbox`` is its `SandboxState`."""
+    """Assemble a vendor sandbox app from its routes; ``app.state.sandbox`` is its `SandboxState`.
+
+    `clock` (seconds) times the rate-limit windows; a sandbox passes the clock it runs on.
+    """
     # A copy: sandboxes started from one config must not share run-time knob changes.
     state = SandboxState(knobs=dataclasses.replace(knobs or Knobs()), stated_limit=stated_limit,
-                         rng=random.Random(seed))
+                         rng=random.Random(seed), clock=clock)
     app = Starlette(routes=[*_admin_routes(state), *routes], exception_handlers=exception_handlers)
     app.add_middleware(SandboxMiddleware, routes=routes, state=state, errors=errors)
     app.state.sandbox = state

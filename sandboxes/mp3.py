@@ -1,10 +1,9 @@
-"""Real MP3 bodies for sandbox media, encoded once per pitch with LAME (``lameenc``).
+"""Real MP3 bodies for sandbox media, encoded once per pitch with the kit's encoder (PyAV, LAME).
 
-Nine seconds of the kit's tone (`Audio`) are encoded as
-MPEG-2.5 layer III, 8 kHz mono at 32 kbit/s: every frame is 288 bytes and lasts 72 ms, so a
-file of any length is a repetition of that encoded block, cut at a frame boundary, and any
-byte range is cheap to serve. The block's first frame starts with an empty bit reservoir, so
-the repeated stream decodes cleanly.
+Nineteen seconds of the kit's tone are encoded as MPEG-2.5 layer III, 8 kHz mono at 32 kbit/s,
+without the bit reservoir, ID3 tag or Xing frame: every frame is 288 bytes, lasts 72 ms and
+decodes on its own. The second nine seconds (125 frames, past the encoder's start-up) are the
+block a file of any length repeats, cut at a frame boundary, so any byte range is cheap.
 """
 
 from __future__ import annotations
@@ -12,16 +11,23 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-import lameenc  # type: ignore[import-not-found]  # ships no type information
-
-from sandboxes.audio import Audio
+from sandboxes.audio import pitch, second_of_samples
+from sandboxes.body import Body
+from sandboxes.encoder import Codec, encode
 
 __all__ = ["FRAME_BYTES", "FRAME_MS", "Mp3", "mp3_size"]
 
 FRAME_BYTES = 288
 FRAME_MS = 72
-_BLOCK_MS = 9_000  # 125 frames of 576 samples at 8 kHz
-_BITRATE_KBPS = 32
+_MP3 = Codec(
+    "mp3",
+    "libmp3lame",
+    32_000,
+    codec_options=(("reservoir", "0"),),
+    container_options=(("id3v2_version", "0"), ("write_xing", "0")),
+)
+_BLOCK_S = 9  # 125 frames of 576 samples at 8 kHz
+_BLOCK_BYTES = _BLOCK_S * 1000 // FRAME_MS * FRAME_BYTES
 
 
 def mp3_size(duration_s: int) -> int:
@@ -29,23 +35,19 @@ def mp3_size(duration_s: int) -> int:
     return -(-duration_s * 1000 // FRAME_MS) * FRAME_BYTES
 
 
-@functools.lru_cache(maxsize=32)
-def _block(key: str) -> bytes:
-    """The encoded nine-second block for `key`, trimmed to whole frames."""
-    wav = Audio(key, _BLOCK_MS)
-    pcm = wav.read(Audio(key, 0).length, wav.length)  # skip the WAV header
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(_BITRATE_KBPS)
-    encoder.set_in_sample_rate(8000)
-    encoder.set_channels(1)
-    encoder.set_quality(7)
-    data = bytes(encoder.encode(pcm) + encoder.flush())
-    return data[: len(data) // FRAME_BYTES * FRAME_BYTES]
+@functools.lru_cache(maxsize=64)
+def _block(pitch_hz: int) -> bytes:
+    """Frames 125 to 249 of the tone at `pitch_hz`: past the encoder's start, before its end."""
+    data = encode([second_of_samples(pitch_hz) * (2 * _BLOCK_S + 1)], _MP3)
+    return data[_BLOCK_BYTES : 2 * _BLOCK_BYTES]
 
 
 @dataclasses.dataclass(frozen=True)
-class Mp3(Audio):
+class Mp3(Body):
     """An MP3 file of `duration_ms` (rounded up to whole frames), pitched by `key`."""
+
+    key: str
+    duration_ms: int
 
     @property
     def content_type(self) -> str:
@@ -55,14 +57,10 @@ class Mp3(Audio):
     def length(self) -> int:
         return -(-self.duration_ms // FRAME_MS) * FRAME_BYTES
 
-    def read(self, start: int, end: int) -> bytes:
-        """Bytes ``[start, end)`` of the file."""
-        block = _block(self.key)
-        out = bytearray()
-        position, stop = start, min(end, self.length)
-        while position < stop:
-            offset = position % len(block)
-            piece = block[offset : offset + (stop - position)]
-            out += piece
-            position += len(piece)
-        return bytes(out)
+    @property
+    def header(self) -> bytes:
+        return b""
+
+    @property
+    def block(self) -> bytes:
+        return _block(pitch(self.key))

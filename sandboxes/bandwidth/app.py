@@ -35,14 +35,15 @@ class CatapultSettings:
     """Catapult-specific settings: the user's credentials and the live recordings' life cycle.
 
     The newest `in_progress` recordings are ``recording`` when the app starts, ``saving`` from
-    `saving_after_s` seconds on and ``complete`` from `complete_after_s` on, by `clock`.
+    `saving_after_s` seconds on and ``complete`` from `complete_after_s` on, by `clock` (epoch
+    seconds), which also times the rate-limit windows and their ``X-RateLimit-Reset``.
     """
 
     credentials: Credentials = DEFAULT_CREDENTIALS
     in_progress: int = 3
     saving_after_s: float = 2.0
     complete_after_s: float = 4.0
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
         if self.in_progress < 0 or not 0 <= self.saving_after_s <= self.complete_after_s:
@@ -75,11 +76,12 @@ def create_app(config: SandboxConfig | None = None, settings: CatapultSettings |
     ]
     app = build_app(
         routes,
-        errors=CatapultErrors(settings.credentials),
+        errors=CatapultErrors(settings.credentials, settings.clock),
         stated_limit=STATED_LIMIT,
         knobs=config.knobs,
         seed=config.seed,
         exception_handlers=exception_handlers(context.authorize_path),
+        clock=settings.clock,
     )
     app.state.catapult = context
     return app

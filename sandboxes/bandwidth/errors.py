@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -92,15 +91,16 @@ def _server_error(request: Request, status_code: int) -> CatapultError:
 
 @dataclasses.dataclass(frozen=True)
 class CatapultErrors:
-    """Catapult's `VendorErrors`: its error bodies, its 429 and its rate-limit key."""
+    """Catapult's `VendorErrors`: its error bodies, its 429 and its rate-limit key; `clock` is epoch seconds."""
 
     credentials: Credentials
+    clock: Callable[[], float]
 
     def error(self, request: Request, status_code: int) -> Response:
         return _server_error(request, status_code).response()
 
     def throttled(self, request: Request, retry_after_s: float) -> Response:
-        reset_ms = str(math.ceil((time.time() + retry_after_s) * 1000))
+        reset_ms = str(math.ceil((self.clock() + retry_after_s) * 1000))
         client = request.client.host if request.client else ""
         body = {
             "category": "too-many-requests",

@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sandboxes.audio import audio_response
 from sandboxes.bandwidth.context import Context
 from sandboxes.bandwidth.data import USER_PATH, State
 from sandboxes.bandwidth.errors import media_not_found
 from sandboxes.bandwidth.paging import paged_response, parse_page
 from sandboxes.bandwidth.render import audio_of, media_json
+from sandboxes.body import body_response
 
 __all__ = ["routes"]
 
@@ -37,7 +37,7 @@ def routes(context: Context) -> list[Route]:
         index = account.by_media.get(name)
         if index is None or account.state(index) is not State.COMPLETE:
             raise media_not_found(name)
-        return audio_response(request, audio_of(account.entries[index]), ranges=False)
+        return body_response(request, audio_of(account.entries[index]), ranges=False)
 
     return [
         Route(f"{USER_PATH}/media", list_media, methods=["GET"]),

@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from sandboxes.audio import Audio
 from sandboxes.bandwidth.data import Account, Entry, State, timestamp
+from sandboxes.body import Body
 from sandboxes.mp3 import Mp3
 
 __all__ = ["audio_of", "call_json", "content_length", "media_json", "recording_json", "user_url"]
@@ -23,7 +24,7 @@ def user_url(request: Request, account: Account) -> str:
     return f"{str(request.base_url).rstrip('/')}/v1/users/{account.user_id}"
 
 
-def audio_of(entry: Entry) -> Audio:
+def audio_of(entry: Entry) -> Body:
     """The recording's media file: MP3 when its call records mp3, else 8 kHz 16-bit PCM WAV."""
     if entry.file_format == "mp3":
         return Mp3(entry.recording_id, entry.duration_ms)

@@ -64,7 +64,7 @@ def create_app(
     Parameters:
         config: seed, size, anchor and starting knobs (defaults: `SandboxConfig()`).
         credentials: the OAuth client and token lifetime (default `DEFAULT_CREDENTIALS`).
-        clock: epoch seconds; tests pass a fake one to expire tokens and URLs.
+        clock: epoch seconds; tests pass a fake one to expire tokens, URLs and rate-limit windows.
     """
     config = config or SandboxConfig()
     store = Store(config, credentials or DEFAULT_CREDENTIALS, clock)
@@ -76,6 +76,7 @@ def create_app(
         knobs=config.knobs,
         seed=config.seed,
         exception_handlers=exception_handlers(),
+        clock=clock,
     )
     app.add_middleware(IninHeaders, state=app.state.sandbox, errors=errors)
     app.state.genesys = store

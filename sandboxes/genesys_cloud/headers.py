@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
@@ -47,7 +46,7 @@ class IninHeaders:
         limit = self.state.effective_limit()
         if key is None or limit is None:
             return
-        now = time.monotonic()
+        now = self.state.clock()
         start, used = self.state.windows.get(key, (now, 0))
         headers["inin-ratelimit-allowed"] = str(limit.limit)
         headers["inin-ratelimit-count"] = str(min(used, limit.limit))

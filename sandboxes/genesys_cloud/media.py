@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..audio import Audio, audio_response
-from .encoding import FORMATS, EncodedAudio, encode
+from ..body import Body, Whole, body_response
+from .encoding import FORMATS, encode_whole, repeated_body
 from .errors import bad_request
 from .params import bool_param, csv_param
 from .store import Store
@@ -48,11 +48,9 @@ def media_format(request: Request, default: str = "WEBM") -> str:
 
 
 def output_size(duration_ms: int, format_id: str) -> int:
-    """The byte size the media has in `format_id` (exact for WAV, nominal otherwise)."""
-    if format_id == "WAV":
-        return Audio("", duration_ms, "pcm").length
-    if format_id == "WAV_ULAW":
-        return Audio("", duration_ms, "mulaw").length
+    """The byte size the media has in `format_id` (exact for WAV and MP3, nominal otherwise)."""
+    if FORMATS[format_id].codec is None:
+        return repeated_body("", duration_ms, format_id).length
     return duration_ms * 2  # ~16 kbit/s
 
 
@@ -117,6 +115,19 @@ def _denied(message: str) -> Response:
     return Response(body, status_code=403, media_type="application/xml")
 
 
+async def _body(store: Store, media_id: str, duration_ms: int, format_id: str) -> Body:
+    """The media in `format_id`; a format encoded whole is encoded once, in a thread, and cached."""
+    codec = FORMATS[format_id].codec
+    if codec is None:
+        return repeated_body(media_id, duration_ms, format_id)
+    key = (media_id, format_id, duration_ms)
+    data = store.encoded.get(key)
+    if data is None:
+        data = await to_thread.run_sync(encode_whole, media_id, duration_ms, codec)
+        store.cache_encoded(key, data)
+    return Whole(data, FORMATS[format_id].content_type)
+
+
 async def _serve(request: Request) -> Response:
     store: Store = request.app.state.genesys
     kind = request.path_params["kind"]
@@ -128,16 +139,7 @@ async def _serve(request: Request) -> Response:
     if int(query["Expires"]) < store.clock():
         return _denied("Request has expired")
     format_id, duration_ms = query["format"], int(query["durationMs"])
-    spec = FORMATS[format_id]
-    audio = Audio(media_id, duration_ms, "mulaw" if format_id == "WAV_ULAW" else "pcm")
-    if spec.codec is not None:
-        key = (media_id, format_id, duration_ms)
-        data = store.encoded.get(key)
-        if data is None:
-            data = await to_thread.run_sync(encode, audio, spec)
-            store.cache_encoded(key, data)
-        audio = EncodedAudio(media_id, duration_ms, data=data, mime=spec.content_type)
-    return audio_response(request, audio, filename=query.get("fileName"))
+    return body_response(request, await _body(store, media_id, duration_ms, format_id), filename=query.get("fileName"))
 
 
 def media_route() -> Route:

@@ -18,7 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from gateway.store.engage import parse_time
-from sandboxes.audio import Audio, audio_response
+from sandboxes.audio import Audio
+from sandboxes.body import Body, body_response, fill
 from sandboxes.mp3 import Mp3
 
 __all__ = ["audio_for", "extension", "play_response"]
@@ -44,19 +45,18 @@ def _duration_ms(media: Mapping[str, Any]) -> int:
     return int((parse_time(media["stopTime"]) - parse_time(media["startTime"])).total_seconds() * 1000)
 
 
-def audio_for(media: Mapping[str, Any]) -> Audio:
+def audio_for(media: Mapping[str, Any]) -> Body:
     """The audio of a media file, pitched by its ``mediaId`` (or ``callUUID``)."""
-    key = str(media.get("mediaId") or media["callUUID"])
-    codec = Audio if extension(media) == "wav" else Mp3
-    return codec(key, _duration_ms(media))
+    key, duration_ms = str(media.get("mediaId") or media["callUUID"]), _duration_ms(media)
+    return Audio(key, duration_ms) if extension(media) == "wav" else Mp3(key, duration_ms)
 
 
-async def _sealed(audio: Audio, key: str) -> AsyncIterator[bytes]:
+async def _sealed(audio: Body, key: str) -> AsyncIterator[bytes]:
+    """`audio` XORed with a key stream: a 64 KiB pad derived from `key`, repeated."""
     pad = hashlib.shake_256(f"pkcs7:{key}".encode()).digest(_PAD_BYTES)
     offset = 0
-    async for chunk in audio.iter_bytes(0, audio.length):
-        start = offset % _PAD_BYTES
-        stream = (pad[start:] + pad * (len(chunk) // _PAD_BYTES + 1))[: len(chunk)]
+    for chunk in audio.pieces(0, audio.length):
+        stream = fill(b"", pad, offset, offset + len(chunk))
         yield (int.from_bytes(chunk, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(chunk), "big")
         offset += len(chunk)
 
@@ -66,7 +66,7 @@ def play_response(request: Request, media: Mapping[str, Any]) -> Response:
     audio = audio_for(media)
     content_type = str(media.get("type") or audio.content_type)
     if not media.get("pkcs7"):
-        response = audio_response(request, audio, ranges=False)
+        response = body_response(request, audio, ranges=False)
         response.headers["Content-Type"] = content_type
         return response
     headers = {"Content-Type": content_type, "Content-Length": str(audio.length)}

@@ -57,10 +57,12 @@ def create_app(config: SandboxConfig | None = None, *, clock: Callable[[], datet
     """A Webex sandbox with `config.size` converged recordings; `clock` overrides the sandbox's now.
 
     Without a `clock`, "now" is the wall clock, or, when `config.anchor` is set, the anchor
-    advancing in real time from app creation, so list windows, link expiry and data agree.
+    advancing in real time from app creation, so list windows, link expiry, rate-limit windows
+    and data agree.
     """
     config = config or SandboxConfig()
     anchor = config.anchor or anchor_now()
+    now = clock or make_clock(config.anchor)
     app = build_app(
         _routes(),
         errors=WebexErrors(),
@@ -68,9 +70,10 @@ def create_app(config: SandboxConfig | None = None, *, clock: Callable[[], datet
         knobs=config.knobs,
         seed=config.seed,
         exception_handlers=error_handlers(),
+        clock=lambda: now().timestamp(),
     )
     secret = hashlib.blake2b(f"{config.seed}:webex-link-secret".encode()).digest()
-    app.state.webex = WebexState(generate(config.seed, config.size, anchor), clock or make_clock(config.anchor), secret)
+    app.state.webex = WebexState(generate(config.seed, config.size, anchor), now, secret)
     return app
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandboxes.audio import audio_response
+from sandboxes.body import body_response
 from sandboxes.mp3 import Mp3
 from sandboxes.webex.auth import ADMIN, READ_SCOPES, USER, authorize, read_role
 from sandboxes.webex.data import PURGED, Recording
@@ -99,7 +99,7 @@ async def download(request: Request) -> Response:
     if file_type == "transcript":
         headers = {"Content-Disposition": f'attachment; filename="{recording.id}.vtt"'}
         return Response(_transcript(recording), media_type="text/vtt;charset=UTF-8", headers=headers)
-    return audio_response(request, Mp3(recording.id, recording.duration_s * 1000), filename=f"{recording.id}.mp3")
+    return body_response(request, Mp3(recording.id, recording.duration_s * 1000), filename=f"{recording.id}.mp3")
 
 
 async def notes(request: Request) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -351,9 +350,7 @@ def test_data_is_deterministic_and_overlaps_other_vendors() -> None:
         assert recording.owner.email == call.agent.email and recording.owner.kind == "user"
 
 
-def test_generates_100k_recordings_quickly() -> None:
-    started = time.perf_counter()
+def test_generates_100k_recordings() -> None:
+    """How long it takes is bench/sandbox_generation.py's figure, not a test's."""
     store = generate(0, 100_000, ANCHOR)
-    elapsed = time.perf_counter() - started
     assert len(store.recordings) == 100_000 and len(store.by_id) == 100_000
-    assert elapsed < 10, elapsed

@@ -10,7 +10,8 @@ from starlette.applications import Starlette
 
 from sandboxes.genesys_cloud import create_app
 from sandboxes.kit import SandboxConfig
-from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, BASE, FakeClock, token_for
+from tests.sandboxes.clock import FakeClock
+from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, BASE, token_for
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,23 +9,10 @@ import httpx
 
 from sandboxes.genesys_cloud import connection_info
 
-__all__ = ["ANCHOR", "BASE", "FakeClock", "assert_error", "token_for"]
+__all__ = ["ANCHOR", "BASE", "assert_error", "token_for"]
 
 ANCHOR = datetime(2024, 6, 1, tzinfo=UTC)
 BASE = "http://sandbox"
-
-
-@dataclasses.dataclass
-class FakeClock:
-    """Epoch seconds that move only when a test says so."""
-
-    now: float = dataclasses.field(default_factory=time.time)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 async def token_for(client: httpx.AsyncClient) -> str:

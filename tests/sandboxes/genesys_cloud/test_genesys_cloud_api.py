@@ -13,7 +13,8 @@ from sandboxes.genesys_cloud import KIND, create_app
 from sandboxes.genesys_cloud.store import Store
 from sandboxes.kit import SandboxConfig
 from sandboxes.world import calls, roster
-from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, FakeClock, assert_error
+from tests.sandboxes.clock import FakeClock
+from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR, assert_error
 
 DETAILS = "/api/v2/analytics/conversations/details/query"
 
@@ -140,7 +141,7 @@ async def test_compressed_formats_are_encoded(client: httpx.AsyncClient, app: St
         (r for r in store_of(app).timeline if not r.transcode_ms and r.file_state == "AVAILABLE"),
         key=lambda r: r.call.duration_ms,
     )
-    magic = {"MP3": (b"ID3", b"\xff"), "WEBM": (b"\x1a\x45\xdf\xa3",), "OGG_OPUS": (b"OggS",), "OGG_VORBIS": (b"OggS",)}
+    magic = {"MP3": (b"\xff\xe3",), "WEBM": (b"\x1a\x45\xdf\xa3",), "OGG_OPUS": (b"OggS",), "OGG_VORBIS": (b"OggS",)}
     for format_id, prefixes in magic.items():
         body = (
             await client.get(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 from sandboxes.genesys_cloud import connection_info
-from tests.sandboxes.genesys_cloud.genesys_support import BASE, FakeClock, assert_error, token_for
+from tests.sandboxes.clock import FakeClock
+from tests.sandboxes.genesys_cloud.genesys_support import BASE, assert_error, token_for
 
 
 async def test_token_grant_is_the_vendor_shape(anon: httpx.AsyncClient) -> None:

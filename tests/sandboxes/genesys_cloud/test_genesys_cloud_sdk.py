@@ -7,7 +7,6 @@ screen sessions) go through the SDK's own ``ApiClient.call_api``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,12 +19,19 @@ from sandboxes.genesys_cloud import connection_info, create_app
 from sandboxes.genesys_cloud.store import Store
 from sandboxes.kit import SandboxConfig
 from sandboxes.serving import serve_in_thread
+from tests.sandboxes.clock import FakeClock
 from tests.sandboxes.genesys_cloud.genesys_support import ANCHOR
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[tuple[gc.ApiClient, Store]]:
-    app = create_app(SandboxConfig(seed=11, size=300, anchor=ANCHOR))
+def clock() -> FakeClock:
+    """Real time, so the SDK's own waits pass, that a test may also jump forward."""
+    return FakeClock(running=True)
+
+
+@pytest.fixture(scope="module")
+def served(clock: FakeClock) -> Iterator[tuple[gc.ApiClient, Store]]:
+    app = create_app(SandboxConfig(seed=11, size=300, anchor=ANCHOR), clock=clock)
     with serve_in_thread(app) as base_url:
         info = connection_info(base_url)
         client = gc.ApiClient(host=info["base_url"]).get_client_credentials_token(
@@ -151,7 +157,7 @@ def test_sdk_policies(served: tuple[gc.ApiClient, Store]) -> None:
     assert api.get_recording_mediaretentionpolicies(page_size=100).total == 28
 
 
-def test_sdk_keys_settings_sessions_and_jobs(served: tuple[gc.ApiClient, Store]) -> None:
+def test_sdk_keys_settings_sessions_and_jobs(served: tuple[gc.ApiClient, Store], clock: FakeClock) -> None:
     client, _ = served
     api = gc.RecordingApi(client)
     assert api.get_recording_recordingkeys(page_size=10).entities[0].key_configuration_type == "Native"
@@ -191,7 +197,7 @@ def test_sdk_keys_settings_sessions_and_jobs(served: tuple[gc.ApiClient, Store])
     assert api.get_recording_job(job.id).id == job.id
     assert api.get_recording_jobs(page_size=10).total >= 1
     assert api.get_recording_job_failedrecordings(job.id).total == 0
-    time.sleep(0.6)  # PENDING for half a second, then READY
+    clock.advance(1)  # PENDING for half a second, then READY
     execute = gc.ExecuteRecordingJobsQuery()
     execute.state = "PROCESSING"
     assert api.put_recording_job(job.id, execute).state == "FULFILLED"
@@ -218,14 +224,15 @@ def test_sdk_users_and_analytics(served: tuple[gc.ApiClient, Store]) -> None:
 
 def test_sdk_retries_a_429_after_retry_after(served: tuple[gc.ApiClient, Store]) -> None:
     client, _ = served
-    knobs = f"{client.host}/_sandbox/knobs"
+    knobs, counts = f"{client.host}/_sandbox/knobs", f"{client.host}/_sandbox/counts"
     httpx.patch(knobs, json={"rate_limit": {"limit": 1, "period_s": 1}}).raise_for_status()
     try:
         api = gc.UserRecordingsApi(client)
+        httpx.delete(counts).raise_for_status()
         first = api.get_userrecordings_summary()
-        started = time.monotonic()
         second = api.get_userrecordings_summary()  # 429 + Retry-After: 1, retried by urllib3
-        assert time.monotonic() - started >= 0.5
         assert second.total_count == first.total_count
+        # One 429 and one retry: the retry came once the window had reset, as Retry-After said.
+        assert httpx.get(counts).json()["endpoints"]["GET /api/v2/userrecordings/summary"] == 3
     finally:
         httpx.patch(knobs, json={"rate_limit": None}).raise_for_status()
