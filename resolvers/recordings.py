@@ -35,7 +35,7 @@ __all__ = [
 
 @strawberry.type(description="Someone on a recorded call: an external party or a user (agent).")
 class Contact:
-    type: ContactType  # type: ignore[valid-type]
+    type: ContactType
     phone_number: str | None
     user_name: str | None
     first_name: str | None
@@ -65,7 +65,7 @@ class Participant:
 @strawberry.type(description="A contact joining or leaving the recorded call.")
 class RecordingEvent:
     occurred_at: datetime
-    type: ParticipantEventType  # type: ignore[valid-type]
+    type: ParticipantEventType
     contact: Contact
     data: JSON
 
@@ -80,7 +80,7 @@ class MediaMask:
 class MediaLink:
     url: str
     expires_at: datetime
-    format: MediaFormat | None  # type: ignore[valid-type]
+    format: MediaFormat | None
 
 
 def media_link(info: Info, recording: models.Recording, media_file_id: str,
@@ -97,7 +97,7 @@ def media_link(info: Info, recording: models.Recording, media_file_id: str,
 @strawberry.type(description="One media file of a recording (a call may have several legs).")
 class MediaFile:
     id: strawberry.ID
-    format: MediaFormat  # type: ignore[valid-type]
+    format: MediaFormat
     mime_type: str | None
     media_id: str | None
     call_uuid: str | None
@@ -116,7 +116,7 @@ class MediaFile:
     _recording: strawberry.Private[models.Recording]
 
     @strawberry.field(description="Where to download it: a signed link, in `format` when the source converts.")
-    def download(self, info: Info, format: MediaFormat | None = None) -> MediaLink:  # type: ignore[valid-type]
+    def download(self, info: Info, format: MediaFormat | None = None) -> MediaLink:
         return media_link(info, self._recording, self.id, format)
 
     @classmethod
@@ -125,9 +125,9 @@ class MediaFile:
             id=strawberry.ID(media.id), format=media.format, mime_type=media.mime_type, media_id=media.media_id,
             call_uuid=media.call_uuid, start_time=media.start_time, end_time=media.end_time,
             duration_ms=media.duration_ms, size_bytes=media.size_bytes, encrypted=media.encrypted,
-            storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile, parameters=media.parameters,
-            masks=[MediaMask(time=m.time, type=m.type) for m in media.masks], partitions=list(media.partitions),
-            access_groups=list(media.access_groups), _recording=recording,
+            storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile,
+            parameters=media.parameters, masks=[MediaMask(time=m.time, type=m.type) for m in media.masks],
+            partitions=list(media.partitions), access_groups=list(media.access_groups), _recording=recording,
         )
 
 
@@ -142,15 +142,15 @@ class Retention:
 @strawberry.federation.type(keys=["id"], description="A recording from any source, in one model.")
 class Recording(Node):
     source_id: str = strawberry.field(description="The recording's id in its source.")
-    kind: RecordingKind  # type: ignore[valid-type]
+    kind: RecordingKind
     title: str | None
-    state: RecordingState  # type: ignore[valid-type]
+    state: RecordingState
     start_time: datetime | None
     end_time: datetime | None
     created_at: datetime | None
     duration_ms: int | None
     size_bytes: float | None = strawberry.field(description="Bytes (a Float: files may exceed 2^31).")
-    format: MediaFormat | None  # type: ignore[valid-type]
+    format: MediaFormat | None
     region: str | None
     conversation_id: str | None
     participants: list[Participant]
@@ -198,7 +198,7 @@ class Recording(Node):
         return call.dialed_number if call else None
 
     @strawberry.field(description="A download link for the recording's (first) media file; null without media.")
-    def media(self, info: Info, format: MediaFormat | None = None) -> MediaLink | None:  # type: ignore[valid-type]
+    def media(self, info: Info, format: MediaFormat | None = None) -> MediaLink | None:
         files = self._recording.media_files
         return media_link(info, self._recording, files[0].id, format) if files else None
 
@@ -246,12 +246,12 @@ class RecordingFilter:
     )
     user_data: str | None = strawberry.field(default=None, description="Event data values, * wildcards; words: any.")
     region: str | None = None
-    source_kinds: list[SourceKind] | None = strawberry.field(  # type: ignore[valid-type]
+    source_kinds: list[SourceKind] | None = strawberry.field(
         default=None, description="Only sources of these kinds."
     )
-    states: list[RecordingState] | None = None  # type: ignore[valid-type]
-    kinds: list[RecordingKind] | None = None  # type: ignore[valid-type]
-    formats: list[MediaFormat] | None = None  # type: ignore[valid-type]
+    states: list[RecordingState] | None = None
+    kinds: list[RecordingKind] | None = None
+    formats: list[MediaFormat] | None = None
     conversation_id: str | None = None
     text: str | None = strawberry.field(default=None, description="Case-insensitive text in the title.")
     owner: strawberry.ID | None = strawberry.field(
