@@ -40,7 +40,7 @@ class GenesysEngageRecording:
 
     @classmethod
     def of(cls, source: GenesysEngageSource, document: dict[str, Any]) -> "GenesysEngageRecording":
-        return cls(id=document["id"], region=document.get("region"), document=cast(JSON, document), _source=source)
+        return cls(id=document["id"], region=document.get("region"), document=JSON(document), _source=source)
 
     @strawberry.field(description="The same recording in the unified model.")
     def recording(self, info: Info) -> Recording:

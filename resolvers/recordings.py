@@ -126,7 +126,7 @@ class MediaFile:
             call_uuid=media.call_uuid, start_time=media.start_time, end_time=media.end_time,
             duration_ms=media.duration_ms, size_bytes=media.size_bytes, encrypted=media.encrypted,
             storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile,
-            parameters=media.parameters, masks=[MediaMask(time=m.time, type=m.type) for m in media.masks],
+            parameters=JSON(media.parameters), masks=[MediaMask(time=m.time, type=m.type) for m in media.masks],
             partitions=list(media.partitions), access_groups=list(media.access_groups), _recording=recording,
         )
 
@@ -172,10 +172,10 @@ class Recording(Node):
                                       left_at=p.left_at) for p in r.participants],
             media_files=[MediaFile.from_domain(m, r) for m in r.media_files],
             events=[RecordingEvent(occurred_at=e.occurred_at, type=e.type, contact=Contact.from_domain(e.contact),
-                                   data=e.data) for e in r.events],
+                                   data=JSON(e.data)) for e in r.events],
             retention=Retention(archive_at=retention.archive_at, delete_at=retention.delete_at,
                                 export_at=retention.export_at, policy_id=retention.policy_id) if retention else None,
-            vendor_data=r.vendor_data,
+            vendor_data=JSON(r.vendor_data),
             _recording=r,
         )
 
