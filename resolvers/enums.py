@@ -8,7 +8,7 @@ import strawberry
 
 from gateway import models
 from gateway.events import EventType
-from gateway.query import Capability
+from gateway.query import Capability, SortField
 from gateway.sources.base import HealthStatus
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "ParticipantEventType",
     "RecordingChangeType",
     "RecordingKind",
+    "RecordingSortField",
     "RecordingState",
     "SourceCapability",
     "SourceHealthStatus",
@@ -32,6 +33,7 @@ ParticipantEventType = models.ParticipantEventType
 SourceCapability = Capability
 SourceHealthStatus = HealthStatus
 RecordingChangeType = EventType
+RecordingSortField = SortField
 
 strawberry.enum(SourceKind)
 strawberry.enum(RecordingKind)
@@ -42,3 +44,4 @@ strawberry.enum(ParticipantEventType)
 strawberry.enum(SourceCapability, name="SourceCapability")
 strawberry.enum(SourceHealthStatus, name="SourceHealthStatus")
 strawberry.enum(RecordingChangeType, name="RecordingChangeType")
+strawberry.enum(RecordingSortField, name="RecordingSortField")

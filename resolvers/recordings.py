@@ -14,12 +14,20 @@ from gateway.ids import GlobalId
 from gateway.media import MediaTicket
 from gateway.merge.counts import count_recordings
 from gateway.merge.pages import Mark, page_backward, page_forward
-from gateway.query import RecordingSearch, SortField
+from gateway.query import RecordingSearch
 from gateway.sources import base
 from gateway.sources.base import MediaSource
 from resolvers.annotations import Annotation, annotations_of
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
-from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState, SourceKind
+from resolvers.enums import (
+    ContactType,
+    MediaFormat,
+    ParticipantEventType,
+    RecordingKind,
+    RecordingSortField,
+    RecordingState,
+    SourceKind,
+)
 from resolvers.sources import Source
 from resolvers.users import USER_ID, User, owner_identities, user_of
 
@@ -275,12 +283,6 @@ class RecordingFilter:
 
 
 @strawberry.enum
-class RecordingSortField(enum.Enum):
-    START_TIME = "start_time"
-    DURATION = "duration"
-
-
-@strawberry.enum
 class SortDirection(enum.Enum):
     ASC = "asc"
     DESC = "desc"
@@ -346,7 +348,7 @@ async def recording_connection(
     _page_arguments(first, after, last, before)
     order = order_by or RecordingOrder()
     search = RecordingSearch(
-        filter=filter, sort=SortField(order.field.value), descending=order.direction is SortDirection.DESC
+        filter=filter, sort=order.field, descending=order.direction is SortDirection.DESC
     )
     sources = _selected_sources(info, search)
     cursors = info.context.services.cursors
