@@ -1,7 +1,7 @@
 """Recordings: the unified type, its parts, and the cross-source query."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -11,12 +11,10 @@ from gateway import models, query
 from gateway.cursors import query_digest
 from gateway.errors import BadInput, NotFound
 from gateway.ids import GlobalId
-from gateway.media import MediaTicket
 from gateway.merge.counts import count_recordings
 from gateway.merge.pages import Mark, page_backward, page_forward
 from gateway.query import RecordingSearch
 from gateway.sources import base
-from gateway.sources.base import MediaSource
 from resolvers.annotations import Annotation, annotations_of
 from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
 from resolvers.enums import (
@@ -28,6 +26,7 @@ from resolvers.enums import (
     RecordingState,
     SourceKind,
 )
+from resolvers.media import MediaFile, MediaLink, media_link
 from resolvers.sources import Source
 from resolvers.users import USER_ID, User, owner_identities, user_of
 
@@ -76,67 +75,6 @@ class RecordingEvent:
     type: ParticipantEventType
     contact: Contact
     data: JSON
-
-
-@strawberry.type
-class MediaMask:
-    time: datetime
-    type: str
-
-
-@strawberry.type(description="A signed gateway URL for a media file; it expires, and is checked when fetched.")
-class MediaLink:
-    url: str
-    expires_at: datetime
-    format: MediaFormat | None
-
-
-def media_link(info: Info, recording: models.Recording, media_file_id: str,
-               format: models.MediaFormat | None) -> MediaLink:
-    services = info.context.services
-    services.capable(recording.source, MediaSource, "media")
-    token, expires = services.media_links.issue(
-        MediaTicket(recording.source, recording.source_id, media_file_id, format, info.context.principal.id)
-    )
-    base = str(info.context.connection.base_url).rstrip("/")
-    return MediaLink(url=f"{base}/media/{token}", expires_at=datetime.fromtimestamp(expires, UTC), format=format)
-
-
-@strawberry.type(description="One media file of a recording (a call may have several legs).")
-class MediaFile:
-    id: strawberry.ID
-    format: MediaFormat
-    mime_type: str | None
-    media_id: str | None
-    call_uuid: str | None
-    start_time: datetime | None
-    end_time: datetime | None
-    duration_ms: int | None
-    size_bytes: float | None = strawberry.field(description="Bytes (a Float: files may exceed 2^31).")
-    encrypted: bool
-    storage: str | None
-    tenant: str | None
-    ivr_profile: str | None
-    parameters: JSON
-    masks: list[MediaMask]
-    partitions: list[str]
-    access_groups: list[str]
-    _recording: strawberry.Private[models.Recording]
-
-    @strawberry.field(description="Where to download it: a signed link, in `format` when the source converts.")
-    def download(self, info: Info, format: MediaFormat | None = None) -> MediaLink:
-        return media_link(info, self._recording, self.id, format)
-
-    @classmethod
-    def from_domain(cls, media: models.MediaFile, recording: models.Recording) -> "MediaFile":
-        return cls(
-            id=strawberry.ID(media.id), format=media.format, mime_type=media.mime_type, media_id=media.media_id,
-            call_uuid=media.call_uuid, start_time=media.start_time, end_time=media.end_time,
-            duration_ms=media.duration_ms, size_bytes=media.size_bytes, encrypted=media.encrypted,
-            storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile,
-            parameters=JSON(media.parameters), masks=[MediaMask(time=m.time, type=m.type) for m in media.masks],
-            partitions=list(media.partitions), access_groups=list(media.access_groups), _recording=recording,
-        )
 
 
 @strawberry.type(description="When a recording is archived, deleted and exported, where known.")
