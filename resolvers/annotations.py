@@ -1,4 +1,4 @@
-"""Annotations on recordings: the type, and the same mutations whatever source keeps them."""
+"""Annotating recordings: the same mutations whatever source keeps them (the type is in resolvers.recordings)."""
 
 from datetime import UTC, datetime
 
@@ -9,53 +9,10 @@ from gateway.errors import NotFound
 from gateway.events import EventType, RecordingChange
 from gateway.ids import GlobalId
 from gateway.sources.base import AnnotationSource
-from resolvers.common import Info, Node
-from resolvers.users import User, user_of
+from resolvers.common import Info
+from resolvers.recordings import Annotation, keeps_annotations
 
-__all__ = ["Annotation", "AnnotationMutation", "annotations_of"]
-
-
-@strawberry.type
-class Annotation(Node):
-    name: str | None
-    type: str | None
-    description: str | None
-    location_ms: int | None = strawberry.field(description="Where in the recording, in milliseconds.")
-    duration_ms: int | None
-    created_at: datetime | None
-    _annotation: strawberry.Private[models.Annotation]
-
-    @classmethod
-    def from_domain(cls, a: models.Annotation) -> "Annotation":
-        return cls(
-            id=strawberry.ID(GlobalId(a.source, "Annotation", a.source_id).encode()), name=a.name, type=a.type,
-            description=a.description, location_ms=a.location_ms, duration_ms=a.duration_ms,
-            created_at=a.created_at, _annotation=a,
-        )
-
-    @strawberry.field
-    async def created_by(self, info: Info) -> User | None:
-        return await user_of(info, self._annotation.created_by)
-
-    @strawberry.field(description="The recording annotated.")
-    def recording_id(self) -> strawberry.ID:
-        a = self._annotation
-        return strawberry.ID(GlobalId(a.recording_source or a.source, "Recording", a.recording_id).encode())
-
-
-def _keeps_annotations(info: Info, source: str) -> bool:
-    """Whether `source` keeps annotations itself; for the others, the gateway keeps them."""
-    return isinstance(info.context.services.source(source), AnnotationSource)
-
-
-async def annotations_of(info: Info, recording: models.Recording) -> list[Annotation]:
-    """A recording's annotations, batched per source (or from the gateway's own store)."""
-    loaders = info.context.loaders
-    if _keeps_annotations(info, recording.source):
-        found = await loaders.annotations(recording.source).load(recording.source_id)
-    else:
-        found = await loaders.kept_annotations().load((recording.source, recording.source_id))
-    return [Annotation.from_domain(a) for a in found]
+__all__ = ["AnnotationMutation"]
 
 
 @strawberry.input
@@ -89,7 +46,7 @@ class AnnotationMutation:
     async def create_annotation(self, info: Info, recording_id: strawberry.ID, input: AnnotationInput) -> Annotation:
         target = GlobalId.decode(recording_id, expected_type="Recording")
         services = info.context.services
-        if _keeps_annotations(info, target.source):
+        if keeps_annotations(info, target.source):
             keeper = services.capable(target.source, AnnotationSource, "annotations")
             annotation = await keeper.create_annotation(target.native_id, input.to_domain())
         else:
@@ -103,7 +60,7 @@ class AnnotationMutation:
     @strawberry.mutation
     async def update_annotation(self, info: Info, id: strawberry.ID, input: AnnotationInput) -> Annotation:
         target = GlobalId.decode(id, expected_type="Annotation")
-        if _keeps_annotations(info, target.source):
+        if keeps_annotations(info, target.source):
             keeper = info.context.services.capable(target.source, AnnotationSource, "annotations")
             annotation = await keeper.update_annotation(target.native_id, input.to_domain())
         else:
@@ -114,7 +71,7 @@ class AnnotationMutation:
     @strawberry.mutation
     async def delete_annotation(self, info: Info, id: strawberry.ID) -> DeleteAnnotationPayload:
         target = GlobalId.decode(id, expected_type="Annotation")
-        if _keeps_annotations(info, target.source):
+        if keeps_annotations(info, target.source):
             await info.context.services.capable(target.source, AnnotationSource, "annotations").delete_annotation(
                 target.native_id
             )

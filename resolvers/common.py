@@ -12,6 +12,7 @@ from gateway.merge.base import DONE
 from gateway.query import Page
 
 __all__ = [
+    "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "Connection",
     "Edge",

@@ -13,7 +13,7 @@ INTERNAL_MESSAGE = "Internal server error."
 
 
 def _gateway_error(error: GraphQLError) -> GatewayError | None:
-    original = error.original_error
+    original: BaseException | None = error.original_error
     while original is not None and not isinstance(original, GatewayError):
         original = original.__cause__ if isinstance(original, GraphQLError) else None
     return original

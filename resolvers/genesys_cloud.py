@@ -16,10 +16,9 @@ from gateway.errors import BadInput
 from gateway.ids import GlobalId
 from gateway.sources.genesys_cloud import GenesysCloudSource
 from gateway.sources.genesys_cloud import mapping as gc
-from resolvers.annotations import Annotation
 from resolvers.common import Info
 from resolvers.policies import RetentionPolicy
-from resolvers.recordings import Recording, load_recording
+from resolvers.recordings import Annotation, Recording, load_recording
 
 __all__ = ["GenesysCloudMutation", "GenesysCloudQuery", "GenesysCloudRoot"]
 

@@ -20,7 +20,7 @@ from gateway.sources.engage_model import to_recording
 from gateway.sources.genesys_engage import GenesysEngageSource
 from gateway.store.engage import MAX_LIMIT, format_time
 from resolvers.common import Info
-from resolvers.ingest import IngestRecordingInput, IngestRecordingPayload, _to_json
+from resolvers.ingest import IngestRecordingInput, IngestRecordingPayload, to_json
 from resolvers.recordings import Recording
 
 __all__ = ["GenesysEngageMutation", "GenesysEngageQuery"]
@@ -40,7 +40,7 @@ class GenesysEngageRecording:
 
     @classmethod
     def of(cls, source: GenesysEngageSource, document: dict[str, Any]) -> "GenesysEngageRecording":
-        return cls(id=document["id"], region=document.get("region"), document=cast(JSON, document), _source=source)
+        return cls(id=document["id"], region=document.get("region"), document=JSON(document), _source=source)
 
     @strawberry.field(description="The same recording in the unified model.")
     def recording(self, info: Info) -> Recording:
@@ -122,7 +122,7 @@ class GenesysEngageMutation:
         self, info: Info, source: str, input: IngestRecordingInput
     ) -> IngestRecordingPayload:
         engage = _engage_source(info, source)
-        recording, created = await engage.ingest_recording(_to_json(input))
+        recording, created = await engage.ingest_recording(to_json(input))
         info.context.loaders.prime_recording(recording)
         await info.context.services.events.publish(RecordingChange(
             EventType.CREATED if created else EventType.UPDATED, recording.source, recording.source_id,

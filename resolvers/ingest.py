@@ -15,7 +15,7 @@ from gateway.sources.base import DeletingSource
 from resolvers.common import Info
 from resolvers.recordings import Recording
 
-__all__ = ["IngestMutation"]
+__all__ = ["IngestMutation", "IngestRecordingInput", "IngestRecordingPayload", "to_json"]
 
 
 @strawberry.enum(description="Where a media file is stored: Amazon S3 or a WebDAV server.")
@@ -107,18 +107,18 @@ class IngestRecordingInput:
     event_history: list[EventInput]
 
 
-def _to_json(value: Any) -> Any:
+def to_json(value: Any) -> Any:
     """An input object as the JSON document it stands for (GraphQL names, unset fields left out)."""
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, list):
-        return [_to_json(item) for item in value]
+        return [to_json(item) for item in value]
     if has_object_definition(value):
         document = {}
         for field in value.__strawberry_definition__.fields:
             item = getattr(value, field.python_name)
             if item is not strawberry.UNSET and item is not None:
-                document[field.graphql_name or to_camel_case(field.python_name)] = _to_json(item)
+                document[field.graphql_name or to_camel_case(field.python_name)] = to_json(item)
         return document
     return value
 
@@ -157,7 +157,7 @@ class IngestMutation:
     @strawberry.mutation(description="Store a recording in the gateway, validated and merged as Engage does.")
     async def ingest_recording(self, info: Info, input: IngestRecordingInput) -> IngestRecordingPayload:
         services = info.context.services
-        recording, created = await services.local.ingest_recording(_to_json(input))
+        recording, created = await services.local.ingest_recording(to_json(input))
         info.context.loaders.prime_recording(recording)
         await services.events.publish(RecordingChange(
             EventType.CREATED if created else EventType.UPDATED, recording.source, recording.source_id,

@@ -6,8 +6,7 @@ from gateway.errors import GatewayError, InvalidId
 from gateway.ids import GlobalId
 from resolvers.common import Info, Node
 from resolvers.policies import RetentionPolicy
-from resolvers.recordings import load_recording
-from resolvers.users import load_user
+from resolvers.recordings import load_recording, load_user
 
 __all__ = ["NodeQuery"]
 

@@ -43,7 +43,7 @@ class RetentionPolicy(Node):
             modified_at=p.modified_at,
             archive_after_days=p.archive_after_days,
             delete_after_days=p.delete_after_days,
-            vendor_data=p.vendor_data,
+            vendor_data=JSON(p.vendor_data),
         )
 
 

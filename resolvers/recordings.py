@@ -1,41 +1,154 @@
-"""Recordings: the unified type, its parts, and the cross-source query."""
+"""The object types around a recording: Recording and its parts, Annotation, User, RecordingConnection.
 
-import enum
-from datetime import UTC, datetime
-from typing import Annotated
+They refer to each other: a recording's contacts, owner and annotation authors are Users, and a
+User's recordings are a RecordingConnection. So they share this module, with no import cycle and
+no lazy type. What they build on has modules of its own: identity look-ups (`identities`), media
+links (`media`), filter and order (`recording_filter`) and the merged pages (`recording_pages`).
+"""
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway import models, query
-from gateway.cursors import query_digest
-from gateway.errors import BadInput, NotFound
+from gateway import models
+from gateway.errors import NotFound
+from gateway.identities import person_id
 from gateway.ids import GlobalId
-from gateway.media import MediaTicket
-from gateway.merge.counts import count_recordings
-from gateway.merge.pages import Mark, page_backward, page_forward
-from gateway.query import RecordingSearch, SortField
-from gateway.sources import base
-from gateway.sources.base import MediaSource
-from resolvers.annotations import Annotation, annotations_of
-from resolvers.common import DEFAULT_PAGE_SIZE, Connection, Edge, Info, Node, PageInfo, check_page_size
-from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState, SourceKind
+from gateway.query import RecordingFilter as DomainFilter
+from gateway.sources.base import AnnotationSource
+from resolvers.common import Connection, Edge, Info, Node
+from resolvers.enums import ContactType, MediaFormat, ParticipantEventType, RecordingKind, RecordingState
+from resolvers.identities import UserIdentity, identities_of, identity_for, identity_ref
+from resolvers.media import MediaFile, MediaLink, media_link
+from resolvers.recording_filter import RecordingFilter, RecordingOrder
+from resolvers.recording_pages import RecordingPage, recording_page, total_count
 from resolvers.sources import Source
-from resolvers.users import USER_ID, User, owner_identities, user_of
 
 __all__ = [
+    "Annotation",
     "Recording",
     "RecordingConnection",
-    "RecordingOrder",
-    "RecordingQuery",
+    "User",
+    "keeps_annotations",
     "load_recording",
-    "recording_connection",
+    "load_user",
+    "user_of",
 ]
+
+
+@strawberry.federation.type(
+    keys=["id"],
+    description="A person: every source identity sharing an email, compared case-insensitively (an identity "
+    "without an email is a person of its own). The id is the person's, the same whichever identity led here; "
+    "the other fields are that identity's.",
+)
+class User(Node):
+    name: str | None
+    email: str | None
+    username: str | None
+    first_name: str | None
+    last_name: str | None
+    title: str | None
+    department: str | None
+    state: str | None
+    _identity: strawberry.Private[models.User]
+
+    @classmethod
+    def from_domain(cls, user: models.User) -> "User":
+        return cls(
+            id=strawberry.ID(person_id(user).encode()),
+            name=user.name, email=user.email, username=user.username, first_name=user.first_name,
+            last_name=user.last_name, title=user.title, department=user.department, state=user.state,
+            _identity=user,
+        )
+
+    @strawberry.field(description="Every identity of the person: the email looked up in every source with users.")
+    async def identities(self, info: Info) -> list[UserIdentity]:
+        return [UserIdentity.from_domain(user) for user in await identities_of(info, self._identity)]
+
+    @strawberry.field(description="`recordings` scoped to the person: what any of their identities owns, in every "
+                      "source.")
+    async def recordings(
+        self,
+        info: Info,
+        filter: RecordingFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        order_by: RecordingOrder | None = None,
+    ) -> "RecordingConnection":
+        wanted = await filter.to_domain(info) if filter else DomainFilter()
+        owners = tuple(identity_ref(user) for user in await identities_of(info, self._identity))
+        if wanted.owners is not None:  # and an `owner` of the filter: both must hold
+            owners = tuple(owner for owner in owners if owner in wanted.owners)
+        return RecordingConnection.from_page(await recording_page(
+            info, dataclasses.replace(wanted, owners=owners), order_by, first=first, after=after, last=last,
+            before=before,
+        ))
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> "User":
+        return await load_user(info, GlobalId.decode(id, expected_type="User"))
+
+
+async def load_user(info: Info, global_id: GlobalId) -> User:
+    """The person with a person id, or the person of an identity id."""
+    return User.from_domain(await identity_for(info, global_id))
+
+
+async def user_of(info: Info, ref: models.UserRef | None) -> User | None:
+    """The person behind a source's user reference (one batched `get_users` call, no look-up by email)."""
+    return await load_user(info, GlobalId(ref.source, "User", ref.source_id)) if ref else None
+
+
+@strawberry.type
+class Annotation(Node):
+    name: str | None
+    type: str | None
+    description: str | None
+    location_ms: int | None = strawberry.field(description="Where in the recording, in milliseconds.")
+    duration_ms: int | None
+    created_at: datetime | None
+    _annotation: strawberry.Private[models.Annotation]
+
+    @classmethod
+    def from_domain(cls, a: models.Annotation) -> "Annotation":
+        return cls(
+            id=strawberry.ID(GlobalId(a.source, "Annotation", a.source_id).encode()), name=a.name, type=a.type,
+            description=a.description, location_ms=a.location_ms, duration_ms=a.duration_ms,
+            created_at=a.created_at, _annotation=a,
+        )
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> User | None:
+        return await user_of(info, self._annotation.created_by)
+
+    @strawberry.field(description="The recording annotated.")
+    def recording_id(self) -> strawberry.ID:
+        a = self._annotation
+        return strawberry.ID(GlobalId(a.recording_source or a.source, "Recording", a.recording_id).encode())
+
+
+def keeps_annotations(info: Info, source: str) -> bool:
+    """Whether `source` keeps annotations itself; for the others, the gateway keeps them."""
+    return isinstance(info.context.services.source(source), AnnotationSource)
+
+
+async def _annotations_of(info: Info, recording: models.Recording) -> Sequence[models.Annotation]:
+    """A recording's annotations, batched per source (or from the gateway's own store)."""
+    loaders = info.context.loaders
+    if keeps_annotations(info, recording.source):
+        return await loaders.annotations(recording.source).load(recording.source_id)
+    return await loaders.kept_annotations().load((recording.source, recording.source_id))
 
 
 @strawberry.type(description="Someone on a recorded call: an external party or a user (agent).")
 class Contact:
-    type: ContactType  # type: ignore[valid-type]
+    type: ContactType
     phone_number: str | None
     user_name: str | None
     first_name: str | None
@@ -65,70 +178,9 @@ class Participant:
 @strawberry.type(description="A contact joining or leaving the recorded call.")
 class RecordingEvent:
     occurred_at: datetime
-    type: ParticipantEventType  # type: ignore[valid-type]
+    type: ParticipantEventType
     contact: Contact
     data: JSON
-
-
-@strawberry.type
-class MediaMask:
-    time: datetime
-    type: str
-
-
-@strawberry.type(description="A signed gateway URL for a media file; it expires, and is checked when fetched.")
-class MediaLink:
-    url: str
-    expires_at: datetime
-    format: MediaFormat | None  # type: ignore[valid-type]
-
-
-def media_link(info: Info, recording: models.Recording, media_file_id: str,
-               format: models.MediaFormat | None) -> MediaLink:
-    services = info.context.services
-    services.capable(recording.source, MediaSource, "media")
-    token, expires = services.media_links.issue(
-        MediaTicket(recording.source, recording.source_id, media_file_id, format, info.context.principal.id)
-    )
-    base = str(info.context.connection.base_url).rstrip("/")
-    return MediaLink(url=f"{base}/media/{token}", expires_at=datetime.fromtimestamp(expires, UTC), format=format)
-
-
-@strawberry.type(description="One media file of a recording (a call may have several legs).")
-class MediaFile:
-    id: strawberry.ID
-    format: MediaFormat  # type: ignore[valid-type]
-    mime_type: str | None
-    media_id: str | None
-    call_uuid: str | None
-    start_time: datetime | None
-    end_time: datetime | None
-    duration_ms: int | None
-    size_bytes: float | None = strawberry.field(description="Bytes (a Float: files may exceed 2^31).")
-    encrypted: bool
-    storage: str | None
-    tenant: str | None
-    ivr_profile: str | None
-    parameters: JSON
-    masks: list[MediaMask]
-    partitions: list[str]
-    access_groups: list[str]
-    _recording: strawberry.Private[models.Recording]
-
-    @strawberry.field(description="Where to download it: a signed link, in `format` when the source converts.")
-    def download(self, info: Info, format: MediaFormat | None = None) -> MediaLink:  # type: ignore[valid-type]
-        return media_link(info, self._recording, self.id, format)
-
-    @classmethod
-    def from_domain(cls, media: models.MediaFile, recording: models.Recording) -> "MediaFile":
-        return cls(
-            id=strawberry.ID(media.id), format=media.format, mime_type=media.mime_type, media_id=media.media_id,
-            call_uuid=media.call_uuid, start_time=media.start_time, end_time=media.end_time,
-            duration_ms=media.duration_ms, size_bytes=media.size_bytes, encrypted=media.encrypted,
-            storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile, parameters=media.parameters,
-            masks=[MediaMask(time=m.time, type=m.type) for m in media.masks], partitions=list(media.partitions),
-            access_groups=list(media.access_groups), _recording=recording,
-        )
 
 
 @strawberry.type(description="When a recording is archived, deleted and exported, where known.")
@@ -142,15 +194,15 @@ class Retention:
 @strawberry.federation.type(keys=["id"], description="A recording from any source, in one model.")
 class Recording(Node):
     source_id: str = strawberry.field(description="The recording's id in its source.")
-    kind: RecordingKind  # type: ignore[valid-type]
+    kind: RecordingKind
     title: str | None
-    state: RecordingState  # type: ignore[valid-type]
+    state: RecordingState
     start_time: datetime | None
     end_time: datetime | None
     created_at: datetime | None
     duration_ms: int | None
     size_bytes: float | None = strawberry.field(description="Bytes (a Float: files may exceed 2^31).")
-    format: MediaFormat | None  # type: ignore[valid-type]
+    format: MediaFormat | None
     region: str | None
     conversation_id: str | None
     participants: list[Participant]
@@ -172,10 +224,10 @@ class Recording(Node):
                                       left_at=p.left_at) for p in r.participants],
             media_files=[MediaFile.from_domain(m, r) for m in r.media_files],
             events=[RecordingEvent(occurred_at=e.occurred_at, type=e.type, contact=Contact.from_domain(e.contact),
-                                   data=e.data) for e in r.events],
+                                   data=JSON(e.data)) for e in r.events],
             retention=Retention(archive_at=retention.archive_at, delete_at=retention.delete_at,
                                 export_at=retention.export_at, policy_id=retention.policy_id) if retention else None,
-            vendor_data=r.vendor_data,
+            vendor_data=JSON(r.vendor_data),
             _recording=r,
         )
 
@@ -198,7 +250,7 @@ class Recording(Node):
         return call.dialed_number if call else None
 
     @strawberry.field(description="A download link for the recording's (first) media file; null without media.")
-    def media(self, info: Info, format: MediaFormat | None = None) -> MediaLink | None:  # type: ignore[valid-type]
+    def media(self, info: Info, format: MediaFormat | None = None) -> MediaLink | None:
         files = self._recording.media_files
         return media_link(info, self._recording, files[0].id, format) if files else None
 
@@ -212,7 +264,7 @@ class Recording(Node):
 
     @strawberry.field
     async def annotations(self, info: Info) -> list[Annotation]:
-        return await annotations_of(info, self._recording)
+        return [Annotation.from_domain(a) for a in await _annotations_of(info, self._recording)]
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> "Recording":
@@ -227,176 +279,18 @@ async def load_recording(info: Info, global_id: GlobalId) -> Recording:
     return Recording.from_domain(recording)
 
 
-@strawberry.input
-class RetentionDue:
-    before: datetime = strawberry.field(description="Retention deletes the recording before this moment.")
-
-
-@strawberry.input(description="Criteria over every source; all that are set must hold.")
-class RecordingFilter:
-    sources: list[str] | None = strawberry.field(default=None, description="Source instance ids; default all.")
-    started_after: datetime | None = strawberry.field(default=None, description="Start time at or after this.")
-    started_before: datetime | None = strawberry.field(default=None, description="Start time before this.")
-    caller_number: str | None = strawberry.field(default=None, description="Exact, with * wildcards; case-sensitive.")
-    dialed_number: str | None = strawberry.field(default=None, description="Exact, with * wildcards; case-sensitive.")
-    participant: str | None = strawberry.field(
-        default=None,
-        description="Participant names (userName, first or last name), case-insensitive, * wildcards; "
-        "several words match any of them, joined with AND all of them.",
-    )
-    user_data: str | None = strawberry.field(default=None, description="Event data values, * wildcards; words: any.")
-    region: str | None = None
-    source_kinds: list[SourceKind] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Only sources of these kinds."
-    )
-    states: list[RecordingState] | None = None  # type: ignore[valid-type]
-    kinds: list[RecordingKind] | None = None  # type: ignore[valid-type]
-    formats: list[MediaFormat] | None = None  # type: ignore[valid-type]
-    conversation_id: str | None = None
-    text: str | None = strawberry.field(default=None, description="Case-insensitive text in the title.")
-    owner: strawberry.ID | None = strawberry.field(
-        default=None, description=f"Owned by this person, through any of their identities. {USER_ID}"
-    )
-    owner_email: str | None = strawberry.field(default=None, description="The owner's email, case-insensitive.")
-    retention_due: RetentionDue | None = strawberry.field(default=None, description="Due for deletion.")
-
-    async def to_domain(self, info: Info) -> query.RecordingFilter:
-        """The domain filter; an `owner` becomes its person's identities (looked up by email)."""
-        owner = GlobalId.decode(self.owner, expected_type="User") if self.owner else None
-        return query.RecordingFilter(
-            sources=tuple(self.sources or ()), started_after=self.started_after, started_before=self.started_before,
-            caller_number=self.caller_number, dialed_number=self.dialed_number, participant=self.participant,
-            user_data=self.user_data, region=self.region, source_kinds=tuple(self.source_kinds or ()),
-            states=tuple(self.states or ()), kinds=tuple(self.kinds or ()), formats=tuple(self.formats or ()),
-            conversation_id=self.conversation_id, text=self.text,
-            owners=await owner_identities(info, owner) if owner else None, owner_email=self.owner_email,
-            retention_due_before=self.retention_due.before if self.retention_due else None,
-        )
-
-
-@strawberry.enum
-class RecordingSortField(enum.Enum):
-    START_TIME = "start_time"
-    DURATION = "duration"
-
-
-@strawberry.enum
-class SortDirection(enum.Enum):
-    ASC = "asc"
-    DESC = "desc"
-
-
-@strawberry.input
-class RecordingOrder:
-    field: RecordingSortField = RecordingSortField.START_TIME
-    direction: SortDirection = SortDirection.DESC
-
-
 @strawberry.type
 class RecordingConnection(Connection[Recording]):
-    _sources: strawberry.Private[list[base.Source]]
-    _search: strawberry.Private[RecordingSearch]
+    _page: strawberry.Private[RecordingPage]
+
+    @classmethod
+    def from_page(cls, page: RecordingPage) -> "RecordingConnection":
+        return cls(edges=[Edge(node=Recording.from_domain(r), cursor=cursor) for r, cursor in page.recordings],
+                   page_info=page.page_info, _page=page)
 
     @strawberry.field(
         description="Matches over all selected sources; null when one cannot count them, the reason in "
         "`extensions.notices`."
     )
     async def total_count(self, info: Info) -> int | None:
-        count = await count_recordings(self._sources, self._search)
-        if count.reasons:
-            info.context.notices.append({
-                "code": "TOTAL_COUNT_UNAVAILABLE",
-                "message": "totalCount is null: not every selected source can count these recordings",
-                "path": list(info.path.as_list()),
-                "sources": [{"source": s, "reason": r} for s, r in count.reasons.items()],
-            })
-        return count.total
-
-
-def _selected_sources(info: Info, search: RecordingSearch) -> list[base.Source]:
-    services = info.context.services
-    f = search.filter
-    if f.sources:
-        chosen = [services.listing(instance) for instance in dict.fromkeys(f.sources)]
-    else:
-        chosen = list(services.listings.values())
-    if f.owners is not None:  # only where the owners have identities
-        chosen = [s for s in chosen if any(owner.source == s.instance for owner in f.owners)]
-    return [s for s in chosen if not f.source_kinds or s.kind in f.source_kinds]
-
-
-def _page_arguments(first: int | None, after: str | None, last: int | None, before: str | None) -> None:
-    if first is not None and last is not None:
-        raise BadInput("give `first` or `last`, not both")
-    if (after is not None and last is not None) or (before is not None and first is not None):
-        raise BadInput("`first` pages forward from `after`; `last` pages backward from `before`")
-
-
-async def recording_connection(
-    info: Info,
-    filter: query.RecordingFilter,
-    order_by: RecordingOrder | None = None,
-    *,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> RecordingConnection:
-    """The merged connection over the sources `filter` selects: what `recordings` and `User.recordings` answer."""
-    _page_arguments(first, after, last, before)
-    order = order_by or RecordingOrder()
-    search = RecordingSearch(
-        filter=filter, sort=SortField(order.field.value), descending=order.direction is SortDirection.DESC
-    )
-    sources = _selected_sources(info, search)
-    cursors = info.context.services.cursors
-    digest = query_digest({"recordings": search})
-
-    def mark(cursor: str) -> Mark:
-        return Mark.from_json(cursors.decode(cursor, digest))
-
-    if last is not None or before is not None:
-        size = check_page_size(DEFAULT_PAGE_SIZE if last is None else last, "last")
-        page = await page_backward(sources, search, mark(before) if before else None, size)
-    else:
-        size = check_page_size(DEFAULT_PAGE_SIZE if first is None else first)
-        page = await page_forward(sources, search, mark(after) if after else None, size)
-    info.context.partial_errors.extend(page.errors)
-    edges = []
-    for recording, position in zip(page.items, page.marks, strict=True):
-        info.context.loaders.prime_recording(recording)
-        edges.append(Edge(node=Recording.from_domain(recording), cursor=cursors.encode(digest, position.to_json())))
-    # A page can be empty yet unfinished (sources still scanning): it still resumes.
-    end = edges[-1].cursor if edges else cursors.encode(digest, page.end.to_json()) if page.end else None
-    return RecordingConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next, has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=end,
-        ),
-        _sources=sources,
-        _search=search,
-    )
-
-
-@strawberry.type
-class RecordingQuery:
-    @strawberry.field
-    async def recording(self, info: Info, id: strawberry.ID) -> Recording:
-        return await load_recording(info, GlobalId.decode(id, expected_type="Recording"))
-
-    @strawberry.field(description="Recordings of every selected source in one order (newest first by default).")
-    async def recordings(
-        self,
-        info: Info,
-        filter: RecordingFilter | None = None,
-        first: Annotated[int | None, strawberry.argument(description="Forward page size, at most 100.")] = None,
-        after: str | None = None,
-        last: Annotated[int | None, strawberry.argument(description="Backward page size, at most 100.")] = None,
-        before: str | None = None,
-        order_by: RecordingOrder | None = None,
-    ) -> RecordingConnection:
-        return await recording_connection(
-            info, await (filter or RecordingFilter()).to_domain(info), order_by, first=first, after=after, last=last,
-            before=before,
-        )
+        return await total_count(info, self._page)

@@ -16,7 +16,7 @@ from resolvers.ingest import IngestMutation
 from resolvers.node import NodeQuery
 from resolvers.notices import Notices
 from resolvers.policies import PolicyMutation, PolicyQuery
-from resolvers.recordings import RecordingQuery
+from resolvers.recording_query import RecordingQuery
 from resolvers.sources import SourceQuery
 from resolvers.subscriptions import Subscription
 from resolvers.users import UserQuery

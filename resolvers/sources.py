@@ -15,7 +15,7 @@ __all__ = ["Source", "SourceHealth", "SourceQuery"]
 
 @strawberry.type
 class SourceHealth:
-    status: SourceHealthStatus  # type: ignore[valid-type]
+    status: SourceHealthStatus
     message: str | None
     checked_at: datetime
     cache_reachable: bool = strawberry.field(description="False while the shared cache is down (answers uncached).")
@@ -24,8 +24,8 @@ class SourceHealth:
 @strawberry.type(description="One upstream source instance (two Genesys Cloud orgs are two sources).")
 class Source:
     id: str = strawberry.field(description="The instance id from the configuration.")
-    kind: SourceKind  # type: ignore[valid-type]
-    capabilities: list[SourceCapability]  # type: ignore[valid-type]
+    kind: SourceKind
+    capabilities: list[SourceCapability]
     _source: strawberry.Private[base.Source]
 
     @classmethod

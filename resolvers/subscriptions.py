@@ -5,18 +5,16 @@ from datetime import datetime
 
 import strawberry
 
-from gateway.events import EventType
 from gateway.ids import GlobalId
 from resolvers.common import Info
+from resolvers.enums import RecordingChangeType
 
-__all__ = ["RecordingChangeType", "Subscription"]
-
-RecordingChangeType = strawberry.enum(EventType, name="RecordingChangeType")
+__all__ = ["Subscription"]
 
 
 @strawberry.type(description="Something happened to a recording (not to be confused with RecordingEvent).")
 class RecordingChange:
-    type: RecordingChangeType  # type: ignore[valid-type]
+    type: RecordingChangeType
     recording_id: strawberry.ID
     source: str
     occurred_at: datetime
@@ -25,7 +23,7 @@ class RecordingChange:
 @strawberry.input
 class RecordingChangeFilter:
     sources: list[str] | None = strawberry.field(default=None, description="Source instance ids; default all.")
-    types: list[RecordingChangeType] | None = None  # type: ignore[valid-type]
+    types: list[RecordingChangeType] | None = None
 
 
 @strawberry.type

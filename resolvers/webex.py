@@ -10,7 +10,7 @@ delete with its reason. Webex's rules for the ``*All`` flags are checked before 
 import asyncio
 import enum
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -128,7 +128,7 @@ class WebexRecording:
             duration_seconds=raw.get("durationSeconds"), size_bytes=raw.get("sizeBytes"),
             service_type=raw.get("serviceType"), storage_region=raw.get("storageRegion"),
             status=raw.get("status", "available"), location_id=service_data.get("locationId"),
-            call_session_id=service_data.get("callSessionId"), service_data=cast(JSON, service_data),
+            call_session_id=service_data.get("callSessionId"), service_data=JSON(service_data),
             _raw=raw, _source=source,
         )
 
@@ -146,7 +146,7 @@ class WebexRecording:
 
     @strawberry.field(description="The recording's metadata document (parties, call ids, activity).")
     async def metadata(self, show_all_types: bool = False) -> JSON:
-        return cast(JSON, await self._source.recording_metadata(self._raw["id"], show_all=show_all_types))
+        return JSON(await self._source.recording_metadata(self._raw["id"], show_all=show_all_types))
 
 
 @strawberry.type
