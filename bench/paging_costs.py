@@ -52,8 +52,13 @@ async def pages(
     cursor = None
     for _ in range(PAGES):
         paging: dict[str, Any] = {size: page, "after" if size == "first" else "before": cursor}
-        body = (await client.post("/graphql", headers={"cache-control": "no-cache"} if cold else {}, json={
-            "query": QUERY, "variables": {"filter": {"sources": [source]}, "order": order, **paging}})).json()
+        body = (
+            await client.post(
+                "/graphql",
+                headers={"cache-control": "no-cache"} if cold else {},
+                json={"query": QUERY, "variables": {"filter": {"sources": [source]}, "order": order, **paging}},
+            )
+        ).json()
         if body.get("errors"):
             return str(body["errors"][0]["extensions"]["code"])
         info = body["data"]["recordings"]["pageInfo"]
@@ -64,12 +69,17 @@ async def pages(
 
 
 async def main(size: int, page: int) -> None:
-    settings = Settings(data_dir=Path(tempfile.mkdtemp()), cursor_secret=Secret("bench"), sandboxes=True,
-                        sandbox_size=size)
+    settings = Settings(
+        data_dir=Path(tempfile.mkdtemp()), cursor_secret=Secret("bench"), sandboxes=True, sandbox_size=size
+    )
     app = create_app(settings)
-    async with LifespanManager(app, startup_timeout=600) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=120
-    ) as client, httpx.AsyncClient(timeout=30) as http:
+    async with (
+        LifespanManager(app, startup_timeout=600) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=120
+        ) as client,
+        httpx.AsyncClient(timeout=30) as http,
+    ):
         services = manager._state["services"]
         for sandbox in services.sandboxes:
             await http.patch(f"{sandbox.base_url}/_sandbox/knobs", json={"rate_limits": False})
@@ -99,4 +109,4 @@ async def main(size: int, page: int) -> None:
 
 if __name__ == "__main__":
     arguments = [int(a) for a in sys.argv[1:3]]
-    asyncio.run(main(*(arguments + [2000, 25][len(arguments):])))
+    asyncio.run(main(*(arguments + [2000, 25][len(arguments) :])))

@@ -39,8 +39,11 @@ def _sandbox(args: argparse.Namespace) -> int:
     try:  # deferred: the sandboxes are an install extra
         from sandboxes.cli import run
     except ModuleNotFoundError as exc:
-        print(f"recgate: the vendor sandboxes are not installed ({exc.name} is missing): "
-              "pip install 'recording-gateway[sandboxes]'", file=sys.stderr)
+        print(
+            f"recgate: the vendor sandboxes are not installed ({exc.name} is missing): "
+            "pip install 'recording-gateway[sandboxes]'",
+            file=sys.stderr,
+        )
         return 2
     return run(args)
 

@@ -32,8 +32,15 @@ __all__ = ["ConfigError", "Settings", "SourceConfig", "load_sources"]
 LOCAL_SOURCE_ID = "local"
 # Source ids appear in global ids and cursors; other characters are reserved (people's ids use "*").
 _INSTANCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-DEFAULT_CACHE_TTLS = {"recording_list": 30.0, "recording": 120.0, "call": 3600.0, "user": 600.0, "policy": 300.0,
-                      "annotation": 60.0, "settings": 300.0}
+DEFAULT_CACHE_TTLS = {
+    "recording_list": 30.0,
+    "recording": 120.0,
+    "call": 3600.0,
+    "user": 600.0,
+    "policy": 300.0,
+    "annotation": 60.0,
+    "settings": 300.0,
+}
 
 
 class ConfigError(ValueError):
@@ -81,8 +88,11 @@ class Settings:
     def database_url(self) -> str:
         """The store's SQLAlchemy URL: PostgreSQL when configured, else SQLite in the data dir."""
         url = self.store_url or f"sqlite:///{self.data_dir / 'recgate.db'}"
-        for prefix, driver in (("postgresql://", "postgresql+asyncpg://"), ("postgres://", "postgresql+asyncpg://"),
-                               ("sqlite://", "sqlite+aiosqlite://")):
+        for prefix, driver in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite://", "sqlite+aiosqlite://"),
+        ):
             if url.startswith(prefix):
                 return driver + url.removeprefix(prefix)
         if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):

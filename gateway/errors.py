@@ -141,7 +141,8 @@ class SourceRejected(SourceError):
 class SourceRateLimited(SourceError):
     code = "SOURCE_RATE_LIMITED"
 
-    def __init__(self, source: str, message: str, *, status_code: int | None = 429,
-                 retry_after_s: float | None = None) -> None:
+    def __init__(
+        self, source: str, message: str, *, status_code: int | None = 429, retry_after_s: float | None = None
+    ) -> None:
         super().__init__(source, message, status_code=status_code)
         self.retry_after_s = retry_after_s

@@ -18,18 +18,24 @@ __all__ = ["applied_here", "matches", "unpushed"]
 
 def _wildcard(pattern: str, *, ignore_case: bool = False) -> Callable[[str | None], bool]:
     """Engage's ``*`` (any run of characters), nothing else special; whole-value match."""
-    regex = re.compile("".join(".*" if c == "*" else re.escape(c) for c in pattern) + r"\Z",
-                       re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+    regex = re.compile(
+        "".join(".*" if c == "*" else re.escape(c) for c in pattern) + r"\Z",
+        re.DOTALL | (re.IGNORECASE if ignore_case else 0),
+    )
     return lambda value: value is not None and regex.match(value) is not None
 
 
 def _participants(recording: Recording, terms: list[str], all_terms: bool) -> bool:
     names = [
-        name for event in recording.events
-        for name in (event.contact.user_name, event.contact.first_name, event.contact.last_name) if name
+        name
+        for event in recording.events
+        for name in (event.contact.user_name, event.contact.first_name, event.contact.last_name)
+        if name
     ] + [
-        name for p in recording.participants
-        for name in (p.contact.user_name, p.contact.first_name, p.contact.last_name) if name
+        name
+        for p in recording.participants
+        for name in (p.contact.user_name, p.contact.first_name, p.contact.last_name)
+        if name
     ]
     hits = [any(_wildcard(term, ignore_case=True)(name) for name in names) for term in terms]
     return all(hits) if all_terms else any(hits)
@@ -41,9 +47,11 @@ def _user_data(recording: Recording, terms: list[str]) -> bool:
 
 
 _CRITERIA: dict[Capability, Callable[[Recording, RecordingFilter], bool]] = {
-    Capability.FILTER_TIME_RANGE: lambda r, f: r.start_time is not None
-    and (f.started_after is None or r.start_time >= f.started_after)
-    and (f.started_before is None or r.start_time < f.started_before),
+    Capability.FILTER_TIME_RANGE: lambda r, f: (
+        r.start_time is not None
+        and (f.started_after is None or r.start_time >= f.started_after)
+        and (f.started_before is None or r.start_time < f.started_before)
+    ),
     Capability.FILTER_CALLER_NUMBER: lambda r, f: _wildcard(f.caller_number or "")(r.caller_number),
     Capability.FILTER_DIALED_NUMBER: lambda r, f: _wildcard(f.dialed_number or "")(r.dialed_number),
     Capability.FILTER_PARTICIPANT: lambda r, f: _participants(
@@ -56,8 +64,12 @@ _CRITERIA: dict[Capability, Callable[[Recording, RecordingFilter], bool]] = {
     Capability.FILTER_FORMAT: lambda r, f: r.format in f.formats or any(m.format in f.formats for m in r.media_files),
     Capability.FILTER_CONVERSATION: lambda r, f: r.conversation_id == f.conversation_id,
     Capability.FILTER_TEXT: lambda r, f: (f.text or "").casefold() in (r.title or "").casefold(),
-    Capability.FILTER_RETENTION_DUE: lambda r, f: r.retention is not None and r.retention.delete_at is not None
-    and f.retention_due_before is not None and r.retention.delete_at < f.retention_due_before,
+    Capability.FILTER_RETENTION_DUE: lambda r, f: (
+        r.retention is not None
+        and r.retention.delete_at is not None
+        and f.retention_due_before is not None
+        and r.retention.delete_at < f.retention_due_before
+    ),
 }
 
 _SET: dict[Capability, Callable[[RecordingFilter], bool]] = {
@@ -93,11 +105,13 @@ def _owner(recording: Recording, filter: RecordingFilter, owner_email: str | Non
     return filter.owner_email is None or (owner_email or "").casefold() == filter.owner_email.casefold()
 
 
-def matches(recording: Recording, filter: RecordingFilter, criteria: list[Capability], *,
-            owner_email: str | None = None) -> bool:
+def matches(
+    recording: Recording, filter: RecordingFilter, criteria: list[Capability], *, owner_email: str | None = None
+) -> bool:
     """Whether `recording` meets the `criteria` of `filter`; `owner_email` is its owner's, when looked up."""
     return all(
-        _owner(recording, filter, owner_email) if criterion is Capability.FILTER_OWNER
+        _owner(recording, filter, owner_email)
+        if criterion is Capability.FILTER_OWNER
         else _CRITERIA[criterion](recording, filter)
         for criterion in criteria
     )

@@ -46,8 +46,9 @@ class SyncOutcome:
 
 
 class IndexSync:
-    def __init__(self, sources: Sequence[IndexedSource], store: RecordingIndex, cache: Cache, *,
-                 interval_s: float) -> None:
+    def __init__(
+        self, sources: Sequence[IndexedSource], store: RecordingIndex, cache: Cache, *, interval_s: float
+    ) -> None:
         self.sources = list(sources)
         self.store = store
         self.cache = cache
@@ -87,8 +88,13 @@ class IndexSync:
         except GatewayError as exc:
             logger.warning("cannot index %s: %s", source.instance, exc.message)
             return dataclasses.replace(outcome, error=exc.message)
-        logger.info("indexed %s: %d listed, %d removed, %d calls read", source.instance, outcome.listed,
-                    outcome.removed, outcome.calls_read)
+        logger.info(
+            "indexed %s: %d listed, %d removed, %d calls read",
+            source.instance,
+            outcome.listed,
+            outcome.removed,
+            outcome.calls_read,
+        )
         return outcome
 
     async def _walk(self, source: IndexedSource, outcome: SyncOutcome) -> SyncOutcome:

@@ -32,8 +32,9 @@ class Loaders:
 
         return DataLoader(batch, max_batch_size=batch_size)
 
-    def _loader(self, entity: str, source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[V]]]
-                ) -> DataLoader[str, V]:
+    def _loader(
+        self, entity: str, source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[V]]]
+    ) -> DataLoader[str, V]:
         key = (entity, source)
         if key not in self._loaders:
             self._loaders[key] = self._new(fetch, self._sources[source].max_batch_size)

@@ -45,8 +45,13 @@ class MediaLinks:
     def issue(self, ticket: MediaTicket) -> tuple[str, float]:
         """A ticket token and its expiry (epoch seconds)."""
         token = self._signer.sign(
-            [ticket.source, ticket.recording_id, ticket.media_file_id,
-             ticket.format.value if ticket.format else None, ticket.principal_id],
+            [
+                ticket.source,
+                ticket.recording_id,
+                ticket.media_file_id,
+                ticket.format.value if ticket.format else None,
+                ticket.principal_id,
+            ],
             ttl_s=self.ttl_s,
         )
         return token, self._signer.expiry(token)
@@ -58,8 +63,9 @@ class MediaLinks:
             raise Forbidden(f"the media link is {'expired' if isinstance(exc, Expired) else 'invalid'}") from exc
         if principal_id != principal.id:
             raise Forbidden("the media link was issued to someone else")
-        return MediaTicket(source, recording_id, media_file_id,
-                           MediaFormat(media_format) if media_format else None, principal_id)
+        return MediaTicket(
+            source, recording_id, media_file_id, MediaFormat(media_format) if media_format else None, principal_id
+        )
 
 
 async def media_endpoint(request: Request) -> Response:

@@ -114,12 +114,13 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings) -> Services:
         store = await RecordingStore.open(settings.database_url)
-        cache: Cache = RedisCache.from_url(settings.redis_url) if settings.redis_url else MemoryCache(
-            settings.cache_max_entries
+        cache: Cache = (
+            RedisCache.from_url(settings.redis_url) if settings.redis_url else MemoryCache(settings.cache_max_entries)
         )
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=httpx.Limits(max_connections=100))
-        local = LocalSource(LOCAL_SOURCE_ID, store, MediaRemover(settings.object_root, http),
-                            MediaReader(settings.object_root, http))
+        local = LocalSource(
+            LOCAL_SOURCE_ID, store, MediaRemover(settings.object_root, http), MediaReader(settings.object_root, http)
+        )
         deps = SourceDeps(cache=cache, ttls=settings.cache_ttls)
         sandboxes = await _embedded_sandboxes(settings)
         configs = settings.sources or tuple(sandbox.source_config for sandbox in sandboxes)
@@ -141,8 +142,12 @@ class Services:
             listings=listings,
             events=RedisEvents.from_url(settings.redis_url) if settings.redis_url else InProcessEvents(),
             media_links=MediaLinks(str(settings.cursor_secret), ttl_s=settings.media_link_ttl_s),
-            index_sync=IndexSync([s for s in listings.values() if isinstance(s, IndexedSource)], index, cache,
-                                 interval_s=settings.index_interval_s),
+            index_sync=IndexSync(
+                [s for s in listings.values() if isinstance(s, IndexedSource)],
+                index,
+                cache,
+                interval_s=settings.index_interval_s,
+            ),
             sandboxes=sandboxes,
         )
         if settings.watch_interval_s > 0:

@@ -52,8 +52,11 @@ class StateWatcher:
                 previous = self._states.get(key)
                 self._states[key] = recording.state
                 if previous is not None and previous is not recording.state:
-                    changes.append(RecordingChange(EventType.STATE_CHANGED, source.instance, recording.source_id,
-                                                   datetime.now(UTC)))
+                    changes.append(
+                        RecordingChange(
+                            EventType.STATE_CHANGED, source.instance, recording.source_id, datetime.now(UTC)
+                        )
+                    )
         for change in changes:
             await self.events.publish(change)
         return changes

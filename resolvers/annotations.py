@@ -23,8 +23,9 @@ class AnnotationInput:
     duration_ms: int | None = None
 
     def to_domain(self) -> models.AnnotationChanges:
-        return models.AnnotationChanges(name=self.name, description=self.description,
-                                        location_ms=self.location_ms, duration_ms=self.duration_ms)
+        return models.AnnotationChanges(
+            name=self.name, description=self.description, location_ms=self.location_ms, duration_ms=self.duration_ms
+        )
 
 
 @strawberry.type
@@ -41,8 +42,9 @@ async def _announce(info: Info, annotation: models.Annotation) -> None:
 
 @strawberry.type
 class AnnotationMutation:
-    @strawberry.mutation(description="Annotate any recording: in its source when it keeps annotations, "
-                                      "else in the gateway.")
+    @strawberry.mutation(
+        description="Annotate any recording: in its source when it keeps annotations, else in the gateway."
+    )
     async def create_annotation(self, info: Info, recording_id: strawberry.ID, input: AnnotationInput) -> Annotation:
         target = GlobalId.decode(recording_id, expected_type="Recording")
         services = info.context.services
@@ -52,8 +54,9 @@ class AnnotationMutation:
         else:
             if await info.context.loaders.recordings(target.source).load(target.native_id) is None:
                 raise NotFound(f"recording {target.native_id} not found in {target.source}")
-            annotation = await services.annotations.create(target.source, target.native_id, input.to_domain(),
-                                                           info.context.principal.id)
+            annotation = await services.annotations.create(
+                target.source, target.native_id, input.to_domain(), info.context.principal.id
+            )
         await _announce(info, annotation)
         return Annotation.from_domain(annotation)
 

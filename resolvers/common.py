@@ -104,9 +104,12 @@ async def by_source_connection(
             positions[source.instance] = DONE
             if page.items:
                 edges[-1].cursor = cursors.encode(digest, dict(positions))
-    return Connection(edges=edges, page_info=PageInfo(
-        has_next_page=any(positions.get(s.instance) != DONE for s in sources),
-        has_previous_page=after is not None,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
-    ))
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=any(positions.get(s.instance) != DONE for s in sources),
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

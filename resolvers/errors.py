@@ -47,8 +47,15 @@ def with_code(error: GraphQLError) -> GraphQLError:
             extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
         else:
             extensions.setdefault("code", "INTERNAL_SERVER_ERROR")
-    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
-                        path=error.path, original_error=error.original_error, extensions=extensions)
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )
 
 
 class ErrorCodes(SchemaExtension):

@@ -42,8 +42,12 @@ class GenesysCloudPaging:
 
     @staticmethod
     def of(listing: dict[str, Any]) -> "GenesysCloudPaging":
-        return GenesysCloudPaging(page_size=listing.get("pageSize"), page_number=listing.get("pageNumber"),
-                                  total=listing.get("total"), page_count=listing.get("pageCount"))
+        return GenesysCloudPaging(
+            page_size=listing.get("pageSize"),
+            page_number=listing.get("pageNumber"),
+            total=listing.get("total"),
+            page_count=listing.get("pageCount"),
+        )
 
 
 @strawberry.type(description="A Genesys Cloud entity listing, its entities as the vendor's JSON.")
@@ -102,16 +106,20 @@ class GenesysCloudQuery:
     source: str
 
     @strawberry.field(description="The API user's recordings (GET /userrecordings, conversation expanded).")
-    async def user_recordings(self, info: Info, page_size: int | None = None,
-                              page_number: int | None = None) -> GenesysCloudUserRecordings:
+    async def user_recordings(
+        self, info: Info, page_size: int | None = None, page_number: int | None = None
+    ) -> GenesysCloudUserRecordings:
         source = _source(info, self.source)
         listing = await source.admin.user_recordings(page_size, page_number, expand=True)
-        recordings = [gc.user_recording(source.instance, raw, format=source.reader.format)
-                      for raw in listing.get("entities") or []]
+        recordings = [
+            gc.user_recording(source.instance, raw, format=source.reader.format)
+            for raw in listing.get("entities") or []
+        ]
         for recording in recordings:
             info.context.loaders.prime_recording(recording)
-        return GenesysCloudUserRecordings(entities=[Recording.from_domain(r) for r in recordings],
-                                          paging=GenesysCloudPaging.of(listing))
+        return GenesysCloudUserRecordings(
+            entities=[Recording.from_domain(r) for r in recordings], paging=GenesysCloudPaging.of(listing)
+        )
 
     @strawberry.field(description="One user recording; its media through `media`/`mediaFiles.download`.")
     async def user_recording(self, info: Info, user_recording_id: str) -> Recording:
@@ -121,9 +129,11 @@ class GenesysCloudQuery:
     @strawberry.field
     async def user_recordings_summary(self, info: Info) -> GenesysCloudUserRecordingsSummary:
         summary = await _source(info, self.source).admin.user_recordings_summary()
-        return GenesysCloudUserRecordingsSummary(read_count=summary.get("readCount"),
-                                                 unread_count=summary.get("unreadCount"),
-                                                 total_count=summary.get("totalCount"))
+        return GenesysCloudUserRecordingsSummary(
+            read_count=summary.get("readCount"),
+            unread_count=summary.get("unreadCount"),
+            total_count=summary.get("totalCount"),
+        )
 
     @strawberry.field(description="All recordings of one conversation.")
     async def conversation_recordings(self, info: Info, conversation_id: str) -> list[Recording]:
@@ -136,22 +146,37 @@ class GenesysCloudQuery:
     async def annotation(self, info: Info, conversation_id: str, recording_id: str, annotation_id: str) -> Annotation:
         source = _source(info, self.source)
         raw = await source.admin.annotation(conversation_id, recording_id, annotation_id)
-        return Annotation.from_domain(gc.annotation(source.instance, gc.recording_id(conversation_id, recording_id),
-                                                    raw))
+        return Annotation.from_domain(
+            gc.annotation(source.instance, gc.recording_id(conversation_id, recording_id), raw)
+        )
 
     @strawberry.field(description="Media retention policies, filtered and paged by the vendor.")
     async def retention_policies(
-        self, info: Info, name: str | None = None, enabled: bool | None = None, page_size: int | None = None,
-        page_number: int | None = None, sort_by: str | None = None, summary: bool | None = None,
-        has_errors: bool | None = None, delete_days_threshold: int | None = None,
+        self,
+        info: Info,
+        name: str | None = None,
+        enabled: bool | None = None,
+        page_size: int | None = None,
+        page_number: int | None = None,
+        sort_by: str | None = None,
+        summary: bool | None = None,
+        has_errors: bool | None = None,
+        delete_days_threshold: int | None = None,
     ) -> GenesysCloudRetentionPolicies:
         source = _source(info, self.source)
         listing = await source.admin.policies(
-            name=name, enabled=enabled, pageSize=page_size, pageNumber=page_number, sortBy=sort_by, summary=summary,
-            hasErrors=has_errors, deleteDaysThreshold=delete_days_threshold,
+            name=name,
+            enabled=enabled,
+            pageSize=page_size,
+            pageNumber=page_number,
+            sortBy=sort_by,
+            summary=summary,
+            hasErrors=has_errors,
+            deleteDaysThreshold=delete_days_threshold,
         )
-        return GenesysCloudRetentionPolicies(entities=[_policy(source, p) for p in listing.get("entities") or []],
-                                             paging=GenesysCloudPaging.of(listing))
+        return GenesysCloudRetentionPolicies(
+            entities=[_policy(source, p) for p in listing.get("entities") or []], paging=GenesysCloudPaging.of(listing)
+        )
 
     @strawberry.field(description="One policy; `vendorData` holds its full conditions and actions.")
     async def retention_policy(self, info: Info, policy_id: str) -> RetentionPolicy:
@@ -159,8 +184,14 @@ class GenesysCloudQuery:
         return _policy(source, await source.admin.policy(policy_id))
 
     @strawberry.field(description="Recordings whose conversation could not be matched. media: Call or Screen.")
-    async def orphan_recordings(self, info: Info, page_size: int | None = None, page_number: int | None = None,
-                                has_conversation: bool | None = None, media: str | None = None) -> GenesysCloudListing:
+    async def orphan_recordings(
+        self,
+        info: Info,
+        page_size: int | None = None,
+        page_number: int | None = None,
+        has_conversation: bool | None = None,
+        media: str | None = None,
+    ) -> GenesysCloudListing:
         admin = _source(info, self.source).admin
         return _listing(await admin.orphans(page_size, page_number, has_conversation, media))
 
@@ -169,14 +200,21 @@ class GenesysCloudQuery:
         return JSON(await _source(info, self.source).admin.orphan(orphan_id))
 
     @strawberry.field(description="An orphan's media URLs in a format (202: still transcoding, ask again).")
-    async def orphan_recording_media(self, info: Info, orphan_id: str, format_id: str | None = None,
-                                     download: bool | None = None, file_name: str | None = None) -> GenesysCloudMedia:
+    async def orphan_recording_media(
+        self,
+        info: Info,
+        orphan_id: str,
+        format_id: str | None = None,
+        download: bool | None = None,
+        file_name: str | None = None,
+    ) -> GenesysCloudMedia:
         status, body = await _source(info, self.source).admin.orphan_media(orphan_id, format_id, download, file_name)
         return GenesysCloudMedia(status=status, transcoding=status == 202, recording=body)
 
     @strawberry.field
-    async def encryption_keys(self, info: Info, page_size: int | None = None,
-                              page_number: int | None = None) -> GenesysCloudListing:
+    async def encryption_keys(
+        self, info: Info, page_size: int | None = None, page_number: int | None = None
+    ) -> GenesysCloudListing:
         return _listing(await _source(info, self.source).admin.keys(page_size, page_number))
 
     @strawberry.field
@@ -196,8 +234,9 @@ class GenesysCloudQuery:
         return JSON(await _source(info, self.source).admin.recording_settings(create_default))
 
     @strawberry.field
-    async def screen_sessions(self, info: Info, page_size: int | None = None,
-                              page_number: int | None = None) -> GenesysCloudListing:
+    async def screen_sessions(
+        self, info: Info, page_size: int | None = None, page_number: int | None = None
+    ) -> GenesysCloudListing:
         return _listing(await _source(info, self.source).admin.screen_sessions(page_size, page_number))
 
 
@@ -211,26 +250,34 @@ class GenesysCloudRoot:
 @strawberry.type
 class GenesysCloudMutation:
     @strawberry.mutation(description="PUT /userrecordings/{id}: e.g. {read: true} or {name}.")
-    async def genesys_cloud_update_user_recording(self, info: Info, source: str, user_recording_id: str,
-                                                  changes: JSON) -> Recording:
+    async def genesys_cloud_update_user_recording(
+        self, info: Info, source: str, user_recording_id: str, changes: JSON
+    ) -> Recording:
         gc_source = _source(info, source)
         raw = await gc_source.admin.update_user_recording(user_recording_id, _body(changes, "changes"))
         return Recording.from_domain(gc.user_recording(gc_source.instance, raw, format=gc_source.reader.format))
 
     @strawberry.mutation
-    async def genesys_cloud_delete_user_recording(self, info: Info, source: str,
-                                                  user_recording_id: str) -> GenesysCloudDeleted:
+    async def genesys_cloud_delete_user_recording(
+        self, info: Info, source: str, user_recording_id: str
+    ) -> GenesysCloudDeleted:
         await _source(info, source).admin.delete_user_recording(user_recording_id)
         return GenesysCloudDeleted(deleted_ids=[user_recording_id])
 
     @strawberry.mutation(description="PUT a recording's retention: {archiveDate, deleteDate} set or null to clear.")
     async def genesys_cloud_update_recording_retention(
-        self, info: Info, source: str, conversation_id: str, recording_id: str, retention: JSON,
+        self,
+        info: Info,
+        source: str,
+        conversation_id: str,
+        recording_id: str,
+        retention: JSON,
         clear_export: bool | None = None,
     ) -> Recording:
         gc_source = _source(info, source)
-        await gc_source.admin.update_recording_retention(conversation_id, recording_id,
-                                                         _body(retention, "retention"), clear_export)
+        await gc_source.admin.update_recording_retention(
+            conversation_id, recording_id, _body(retention, "retention"), clear_export
+        )
         return await _recording(info, gc_source, gc.recording_id(conversation_id, recording_id))
 
     @strawberry.mutation(description="POST a media retention policy (a PolicyCreate).")
@@ -239,35 +286,42 @@ class GenesysCloudMutation:
         return _policy(gc_source, await gc_source.admin.create_policy(_body(policy, "policy")))
 
     @strawberry.mutation(description="PUT: replace a policy with a full Policy.")
-    async def genesys_cloud_replace_retention_policy(self, info: Info, source: str, policy_id: str,
-                                                     policy: JSON) -> RetentionPolicy:
+    async def genesys_cloud_replace_retention_policy(
+        self, info: Info, source: str, policy_id: str, policy: JSON
+    ) -> RetentionPolicy:
         gc_source = _source(info, source)
         return _policy(gc_source, await gc_source.admin.replace_policy(policy_id, _body(policy, "policy")))
 
     @strawberry.mutation(description="PATCH: merge the given fields (a PolicyUpdate) into a policy.")
-    async def genesys_cloud_patch_retention_policy(self, info: Info, source: str, policy_id: str,
-                                                   changes: JSON) -> RetentionPolicy:
+    async def genesys_cloud_patch_retention_policy(
+        self, info: Info, source: str, policy_id: str, changes: JSON
+    ) -> RetentionPolicy:
         gc_source = _source(info, source)
         return _policy(gc_source, await gc_source.admin.patch_policy(policy_id, _body(changes, "changes")))
 
     @strawberry.mutation
-    async def genesys_cloud_delete_retention_policy(self, info: Info, source: str,
-                                                    policy_id: str) -> GenesysCloudDeleted:
+    async def genesys_cloud_delete_retention_policy(
+        self, info: Info, source: str, policy_id: str
+    ) -> GenesysCloudDeleted:
         await _source(info, source).admin.delete_policy(policy_id)
         return GenesysCloudDeleted(deleted_ids=[policy_id])
 
     @strawberry.mutation(description="Bulk delete: only the policies named (at most 100).")
-    async def genesys_cloud_delete_retention_policies(self, info: Info, source: str,
-                                                      policy_ids: list[str]) -> GenesysCloudDeleted:
+    async def genesys_cloud_delete_retention_policies(
+        self, info: Info, source: str, policy_ids: list[str]
+    ) -> GenesysCloudDeleted:
         if not policy_ids:
             raise BadInput("policyIds must name at least one policy")
         await _source(info, source).admin.delete_policies(policy_ids)
         return GenesysCloudDeleted(deleted_ids=policy_ids)
 
-    @strawberry.mutation(description="PUT an orphan: a regular recording of its (or the given) conversation, "
-                                     "with optional {conversationId, archiveDate, deleteDate, exportDate}.")
-    async def genesys_cloud_recover_orphan_recording(self, info: Info, source: str, orphan_id: str,
-                                                     changes: JSON | None = None) -> Recording:
+    @strawberry.mutation(
+        description="PUT an orphan: a regular recording of its (or the given) conversation, "
+        "with optional {conversationId, archiveDate, deleteDate, exportDate}."
+    )
+    async def genesys_cloud_recover_orphan_recording(
+        self, info: Info, source: str, orphan_id: str, changes: JSON | None = None
+    ) -> Recording:
         gc_source = _source(info, source)
         body = _body(changes, "changes") if changes is not None else None
         raw = await gc_source.admin.orphan_to_recording(orphan_id, body)
@@ -296,8 +350,9 @@ class GenesysCloudMutation:
         return JSON(await admin.create_local_key_settings(_body(settings, "settings")))
 
     @strawberry.mutation(description="PUT local key manager settings: {name, url, apiId, apiKey}.")
-    async def genesys_cloud_update_local_key_settings(self, info: Info, source: str, settings_id: str,
-                                                      settings: JSON) -> JSON:
+    async def genesys_cloud_update_local_key_settings(
+        self, info: Info, source: str, settings_id: str, settings: JSON
+    ) -> JSON:
         admin = _source(info, source).admin
         return JSON(await admin.update_local_key_settings(settings_id, _body(settings, "settings")))
 
@@ -307,7 +362,8 @@ class GenesysCloudMutation:
         return JSON(await admin.update_recording_settings(_body(settings, "settings")))
 
     @strawberry.mutation(description="PATCH a screen recording session: {state: STOPPED} ends it.")
-    async def genesys_cloud_update_screen_session(self, info: Info, source: str, session_id: str,
-                                                  changes: JSON) -> bool:
+    async def genesys_cloud_update_screen_session(
+        self, info: Info, source: str, session_id: str, changes: JSON
+    ) -> bool:
         await _source(info, source).admin.update_screen_session(session_id, _body(changes, "changes"))
         return True

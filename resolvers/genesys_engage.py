@@ -70,27 +70,38 @@ class GenesysEngageNamespace:
         document = await self._source.document(id)
         return GenesysEngageRecording.of(self._source, document) if document else None
 
-    @strawberry.field(description="GET /recordings with GWS's parameters (at least one; all must hold), "
-                                  "in the server's order. Wildcards (*) as GWS takes them.")
+    @strawberry.field(
+        description="GET /recordings with GWS's parameters (at least one; all must hold), "
+        "in the server's order. Wildcards (*) as GWS takes them."
+    )
     async def recordings(
         self,
         caller_phone_number: str | None = None,
         dialed_phone_number: str | None = None,
         start_time: Annotated[datetime | None, strawberry.argument(description="Started after.")] = None,
         end_time: Annotated[datetime | None, strawberry.argument(description="Ended before.")] = None,
-        user_name: Annotated[str | None, strawberry.argument(
-            description="Contact userName/firstName/lastName: words match any, joined with AND all.")] = None,
-        user_data: Annotated[str | None, strawberry.argument(description="Event data values; words match any.")]
-        = None,
+        user_name: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Contact userName/firstName/lastName: words match any, joined with AND all."
+            ),
+        ] = None,
+        user_data: Annotated[str | None, strawberry.argument(description="Event data values; words match any.")] = None,
         offset: int = 0,
         limit: Annotated[int, strawberry.argument(description="At most 100.")] = MAX_LIMIT,
     ) -> GenesysEngageRecordingPage:
-        params = {name: value for name, value in (
-            ("callerPhoneNumber", caller_phone_number), ("dialedPhoneNumber", dialed_phone_number),
-            ("startTime", format_time(start_time.astimezone(UTC)) if start_time else None),
-            ("endTime", format_time(end_time.astimezone(UTC)) if end_time else None),
-            ("userName", user_name), ("userData", user_data),
-        ) if value}
+        params = {
+            name: value
+            for name, value in (
+                ("callerPhoneNumber", caller_phone_number),
+                ("dialedPhoneNumber", dialed_phone_number),
+                ("startTime", format_time(start_time.astimezone(UTC)) if start_time else None),
+                ("endTime", format_time(end_time.astimezone(UTC)) if end_time else None),
+                ("userName", user_name),
+                ("userData", user_data),
+            )
+            if value
+        }
         errors = [] if params else [FieldError("callerPhoneNumber", "GWS needs at least one search parameter")]
         if offset < 0:
             errors.append(FieldError("offset", "must not be negative"))
@@ -100,8 +111,11 @@ class GenesysEngageNamespace:
             raise BadInput("invalid Genesys Engage search", errors)
         page = await self._source.query(params, offset, limit)
         return GenesysEngageRecordingPage(
-            recordings=[GenesysEngageRecording.of(self._source, d) for d in page.documents], offset=offset,
-            limit=limit, has_next_page=page.has_next, has_previous_page=page.has_previous,
+            recordings=[GenesysEngageRecording.of(self._source, d) for d in page.documents],
+            offset=offset,
+            limit=limit,
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
         )
 
 
@@ -110,22 +124,29 @@ class GenesysEngageQuery:
     @strawberry.field(description="Genesys Engage-only features of the Genesys Engage source `source`.")
     def genesys_engage(self, info: Info, source: str) -> GenesysEngageNamespace:
         engage = _engage_source(info, source)
-        return GenesysEngageNamespace(source=engage.instance, region=engage.region,
-                                      contact_center_id=engage.contact_center_id, _source=engage)
+        return GenesysEngageNamespace(
+            source=engage.instance, region=engage.region, contact_center_id=engage.contact_center_id, _source=engage
+        )
 
 
 @strawberry.type
 class GenesysEngageMutation:
-    @strawberry.mutation(description="Create a recording on a Genesys Engage server (the OPS admin's POST), or "
-                                     "merge a re-POST into it; checked by Engage's rules before it is sent.")
+    @strawberry.mutation(
+        description="Create a recording on a Genesys Engage server (the OPS admin's POST), or "
+        "merge a re-POST into it; checked by Engage's rules before it is sent."
+    )
     async def genesys_engage_create_recording(
         self, info: Info, source: str, input: IngestRecordingInput
     ) -> IngestRecordingPayload:
         engage = _engage_source(info, source)
         recording, created = await engage.ingest_recording(to_json(input))
         info.context.loaders.prime_recording(recording)
-        await info.context.services.events.publish(RecordingChange(
-            EventType.CREATED if created else EventType.UPDATED, recording.source, recording.source_id,
-            datetime.now(UTC),
-        ))
+        await info.context.services.events.publish(
+            RecordingChange(
+                EventType.CREATED if created else EventType.UPDATED,
+                recording.source,
+                recording.source_id,
+                datetime.now(UTC),
+            )
+        )
         return IngestRecordingPayload(recording=Recording.from_domain(recording), created=created)

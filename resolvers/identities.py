@@ -39,9 +39,15 @@ class UserIdentity:
 
     @classmethod
     def from_domain(cls, user: models.User) -> "UserIdentity":
-        return cls(id=strawberry.ID(GlobalId(user.source, "User", user.source_id).encode()), source=user.source,
-                   source_id=user.source_id, name=user.name, email=user.email, username=user.username,
-                   state=user.state)
+        return cls(
+            id=strawberry.ID(GlobalId(user.source, "User", user.source_id).encode()),
+            source=user.source,
+            source_id=user.source_id,
+            name=user.name,
+            email=user.email,
+            username=user.username,
+            state=user.state,
+        )
 
 
 def identity_ref(user: models.User) -> models.UserRef:

@@ -159,10 +159,14 @@ class IngestMutation:
         services = info.context.services
         recording, created = await services.local.ingest_recording(to_json(input))
         info.context.loaders.prime_recording(recording)
-        await services.events.publish(RecordingChange(
-            EventType.CREATED if created else EventType.UPDATED, recording.source, recording.source_id,
-            datetime.now(UTC),
-        ))
+        await services.events.publish(
+            RecordingChange(
+                EventType.CREATED if created else EventType.UPDATED,
+                recording.source,
+                recording.source_id,
+                datetime.now(UTC),
+            )
+        )
         return IngestRecordingPayload(recording=Recording.from_domain(recording), created=created)
 
     @strawberry.mutation(description="Delete a recording's metadata, and its media with METADATA_AND_MEDIA.")
@@ -181,6 +185,14 @@ class IngestMutation:
             deleted_id=id,
             media_deleted=outcome.media_deleted,
             complete=not outcome.failed_media,
-            failed_media=[MediaDeletionFailure(media_file_id=f.media_file_id, media_id=f.media_id, storage=f.storage,
-                                               path=f.path, message=f.message) for f in outcome.failed_media],
+            failed_media=[
+                MediaDeletionFailure(
+                    media_file_id=f.media_file_id,
+                    media_id=f.media_id,
+                    storage=f.storage,
+                    path=f.path,
+                    message=f.message,
+                )
+                for f in outcome.failed_media
+            ],
         )

@@ -27,8 +27,9 @@ class MediaLink:
     format: MediaFormat | None
 
 
-def media_link(info: Info, recording: models.Recording, media_file_id: str,
-               format: models.MediaFormat | None) -> MediaLink:
+def media_link(
+    info: Info, recording: models.Recording, media_file_id: str, format: models.MediaFormat | None
+) -> MediaLink:
     """A signed link to one media file of `recording`, issued to the principal asking."""
     services = info.context.services
     services.capable(recording.source, MediaSource, "media")
@@ -67,10 +68,22 @@ class MediaFile:
     @classmethod
     def from_domain(cls, media: models.MediaFile, recording: models.Recording) -> "MediaFile":
         return cls(
-            id=strawberry.ID(media.id), format=media.format, mime_type=media.mime_type, media_id=media.media_id,
-            call_uuid=media.call_uuid, start_time=media.start_time, end_time=media.end_time,
-            duration_ms=media.duration_ms, size_bytes=media.size_bytes, encrypted=media.encrypted,
-            storage=media.storage, tenant=media.tenant, ivr_profile=media.ivr_profile,
-            parameters=JSON(media.parameters), masks=[MediaMask(time=m.time, type=m.type) for m in media.masks],
-            partitions=list(media.partitions), access_groups=list(media.access_groups), _recording=recording,
+            id=strawberry.ID(media.id),
+            format=media.format,
+            mime_type=media.mime_type,
+            media_id=media.media_id,
+            call_uuid=media.call_uuid,
+            start_time=media.start_time,
+            end_time=media.end_time,
+            duration_ms=media.duration_ms,
+            size_bytes=media.size_bytes,
+            encrypted=media.encrypted,
+            storage=media.storage,
+            tenant=media.tenant,
+            ivr_profile=media.ivr_profile,
+            parameters=JSON(media.parameters),
+            masks=[MediaMask(time=m.time, type=m.type) for m in media.masks],
+            partitions=list(media.partitions),
+            access_groups=list(media.access_groups),
+            _recording=recording,
         )

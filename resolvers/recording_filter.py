@@ -50,12 +50,22 @@ class RecordingFilter:
         """The domain filter; an `owner` becomes its person's identities (looked up by email)."""
         owner = GlobalId.decode(self.owner, expected_type="User") if self.owner else None
         return query.RecordingFilter(
-            sources=tuple(self.sources or ()), started_after=self.started_after, started_before=self.started_before,
-            caller_number=self.caller_number, dialed_number=self.dialed_number, participant=self.participant,
-            user_data=self.user_data, region=self.region, source_kinds=tuple(self.source_kinds or ()),
-            states=tuple(self.states or ()), kinds=tuple(self.kinds or ()), formats=tuple(self.formats or ()),
-            conversation_id=self.conversation_id, text=self.text,
-            owners=await owner_identities(info, owner) if owner else None, owner_email=self.owner_email,
+            sources=tuple(self.sources or ()),
+            started_after=self.started_after,
+            started_before=self.started_before,
+            caller_number=self.caller_number,
+            dialed_number=self.dialed_number,
+            participant=self.participant,
+            user_data=self.user_data,
+            region=self.region,
+            source_kinds=tuple(self.source_kinds or ()),
+            states=tuple(self.states or ()),
+            kinds=tuple(self.kinds or ()),
+            formats=tuple(self.formats or ()),
+            conversation_id=self.conversation_id,
+            text=self.text,
+            owners=await owner_identities(info, owner) if owner else None,
+            owner_email=self.owner_email,
             retention_due_before=self.retention_due.before if self.retention_due else None,
         )
 

@@ -83,8 +83,9 @@ async def recording_page(
     end = recordings[-1][1] if recordings else cursors.encode(digest, page.end.to_json()) if page.end else None
     return RecordingPage(
         recordings=recordings,
-        page_info=PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous, start_cursor=start,
-                           end_cursor=end),
+        page_info=PageInfo(
+            has_next_page=page.has_next, has_previous_page=page.has_previous, start_cursor=start, end_cursor=end
+        ),
         sources=sources,
         search=search,
     )
@@ -94,10 +95,12 @@ async def total_count(info: Info, page: RecordingPage) -> int | None:
     """How many recordings match over `page`'s sources; null, with the reasons as a notice, when one can't count."""
     count = await count_recordings(page.sources, page.search)
     if count.reasons:
-        info.context.notices.append({
-            "code": "TOTAL_COUNT_UNAVAILABLE",
-            "message": "totalCount is null: not every selected source can count these recordings",
-            "path": list(info.path.as_list()),
-            "sources": [{"source": s, "reason": r} for s, r in count.reasons.items()],
-        })
+        info.context.notices.append(
+            {
+                "code": "TOTAL_COUNT_UNAVAILABLE",
+                "message": "totalCount is null: not every selected source can count these recordings",
+                "path": list(info.path.as_list()),
+                "sources": [{"source": s, "reason": r} for s, r in count.reasons.items()],
+            }
+        )
     return count.total

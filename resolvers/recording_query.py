@@ -30,7 +30,14 @@ class RecordingQuery:
         before: str | None = None,
         order_by: RecordingOrder | None = None,
     ) -> RecordingConnection:
-        return RecordingConnection.from_page(await recording_page(
-            info, await (filter or RecordingFilter()).to_domain(info), order_by, first=first, after=after, last=last,
-            before=before,
-        ))
+        return RecordingConnection.from_page(
+            await recording_page(
+                info,
+                await (filter or RecordingFilter()).to_domain(info),
+                order_by,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+            )
+        )

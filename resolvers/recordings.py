@@ -60,8 +60,14 @@ class User(Node):
     def from_domain(cls, user: models.User) -> "User":
         return cls(
             id=strawberry.ID(person_id(user).encode()),
-            name=user.name, email=user.email, username=user.username, first_name=user.first_name,
-            last_name=user.last_name, title=user.title, department=user.department, state=user.state,
+            name=user.name,
+            email=user.email,
+            username=user.username,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            title=user.title,
+            department=user.department,
+            state=user.state,
             _identity=user,
         )
 
@@ -69,8 +75,9 @@ class User(Node):
     async def identities(self, info: Info) -> list[UserIdentity]:
         return [UserIdentity.from_domain(user) for user in await identities_of(info, self._identity)]
 
-    @strawberry.field(description="`recordings` scoped to the person: what any of their identities owns, in every "
-                      "source.")
+    @strawberry.field(
+        description="`recordings` scoped to the person: what any of their identities owns, in every source."
+    )
     async def recordings(
         self,
         info: Info,
@@ -85,10 +92,17 @@ class User(Node):
         owners = tuple(identity_ref(user) for user in await identities_of(info, self._identity))
         if wanted.owners is not None:  # and an `owner` of the filter: both must hold
             owners = tuple(owner for owner in owners if owner in wanted.owners)
-        return RecordingConnection.from_page(await recording_page(
-            info, dataclasses.replace(wanted, owners=owners), order_by, first=first, after=after, last=last,
-            before=before,
-        ))
+        return RecordingConnection.from_page(
+            await recording_page(
+                info,
+                dataclasses.replace(wanted, owners=owners),
+                order_by,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+            )
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> "User":
@@ -118,9 +132,14 @@ class Annotation(Node):
     @classmethod
     def from_domain(cls, a: models.Annotation) -> "Annotation":
         return cls(
-            id=strawberry.ID(GlobalId(a.source, "Annotation", a.source_id).encode()), name=a.name, type=a.type,
-            description=a.description, location_ms=a.location_ms, duration_ms=a.duration_ms,
-            created_at=a.created_at, _annotation=a,
+            id=strawberry.ID(GlobalId(a.source, "Annotation", a.source_id).encode()),
+            name=a.name,
+            type=a.type,
+            description=a.description,
+            location_ms=a.location_ms,
+            duration_ms=a.duration_ms,
+            created_at=a.created_at,
+            _annotation=a,
         )
 
     @strawberry.field
@@ -159,9 +178,16 @@ class Contact:
 
     @classmethod
     def from_domain(cls, contact: models.Contact) -> "Contact":
-        return cls(type=contact.type, phone_number=contact.phone_number, user_name=contact.user_name,
-                   first_name=contact.first_name, last_name=contact.last_name, display_name=contact.display_name,
-                   email=contact.email, _user=contact.user)
+        return cls(
+            type=contact.type,
+            phone_number=contact.phone_number,
+            user_name=contact.user_name,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            display_name=contact.display_name,
+            email=contact.email,
+            _user=contact.user,
+        )
 
     @strawberry.field(description="The person behind a USER contact, when its source knows them.")
     async def user(self, info: Info) -> User | None:
@@ -217,16 +243,37 @@ class Recording(Node):
         retention = r.retention
         return cls(
             id=strawberry.ID(GlobalId(r.source, "Recording", r.source_id).encode()),
-            source_id=r.source_id, kind=r.kind, title=r.title, state=r.state, start_time=r.start_time,
-            end_time=r.end_time, created_at=r.created_at, duration_ms=r.duration_ms, size_bytes=r.size_bytes,
-            format=r.format, region=r.region, conversation_id=r.conversation_id,
-            participants=[Participant(contact=Contact.from_domain(p.contact), joined_at=p.joined_at,
-                                      left_at=p.left_at) for p in r.participants],
+            source_id=r.source_id,
+            kind=r.kind,
+            title=r.title,
+            state=r.state,
+            start_time=r.start_time,
+            end_time=r.end_time,
+            created_at=r.created_at,
+            duration_ms=r.duration_ms,
+            size_bytes=r.size_bytes,
+            format=r.format,
+            region=r.region,
+            conversation_id=r.conversation_id,
+            participants=[
+                Participant(contact=Contact.from_domain(p.contact), joined_at=p.joined_at, left_at=p.left_at)
+                for p in r.participants
+            ],
             media_files=[MediaFile.from_domain(m, r) for m in r.media_files],
-            events=[RecordingEvent(occurred_at=e.occurred_at, type=e.type, contact=Contact.from_domain(e.contact),
-                                   data=JSON(e.data)) for e in r.events],
-            retention=Retention(archive_at=retention.archive_at, delete_at=retention.delete_at,
-                                export_at=retention.export_at, policy_id=retention.policy_id) if retention else None,
+            events=[
+                RecordingEvent(
+                    occurred_at=e.occurred_at, type=e.type, contact=Contact.from_domain(e.contact), data=JSON(e.data)
+                )
+                for e in r.events
+            ],
+            retention=Retention(
+                archive_at=retention.archive_at,
+                delete_at=retention.delete_at,
+                export_at=retention.export_at,
+                policy_id=retention.policy_id,
+            )
+            if retention
+            else None,
             vendor_data=JSON(r.vendor_data),
             _recording=r,
         )
@@ -285,8 +332,11 @@ class RecordingConnection(Connection[Recording]):
 
     @classmethod
     def from_page(cls, page: RecordingPage) -> "RecordingConnection":
-        return cls(edges=[Edge(node=Recording.from_domain(r), cursor=cursor) for r, cursor in page.recordings],
-                   page_info=page.page_info, _page=page)
+        return cls(
+            edges=[Edge(node=Recording.from_domain(r), cursor=cursor) for r, cursor in page.recordings],
+            page_info=page.page_info,
+            _page=page,
+        )
 
     @strawberry.field(
         description="Matches over all selected sources; null when one cannot count them, the reason in "

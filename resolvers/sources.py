@@ -45,8 +45,9 @@ class Source:
             cache_reachable = True
         except GatewayError:
             cache_reachable = False
-        return SourceHealth(status=health.status, message=health.message, checked_at=datetime.now(UTC),
-                            cache_reachable=cache_reachable)
+        return SourceHealth(
+            status=health.status, message=health.message, checked_at=datetime.now(UTC), cache_reachable=cache_reachable
+        )
 
 
 @strawberry.type

@@ -20,8 +20,10 @@ class UserQuery:
     async def user(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=USER_ID)]) -> User:
         return await load_user(info, GlobalId.decode(id, expected_type="User"))
 
-    @strawberry.field(description="People with an identity matching `search` in a source with users, each once "
-                      "(identities joined by email), ordered by email.")
+    @strawberry.field(
+        description="People with an identity matching `search` in a source with users, each once "
+        "(identities joined by email), ordered by email."
+    )
     async def users(
         self, info: Info, search: str | None = None, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Connection[User]:
@@ -31,11 +33,18 @@ class UserQuery:
         digest = query_digest({"people": search or ""})
         result = await merge_people(sources, search, cursors.decode(after, digest) if after else {}, first)
         report_errors(info, result.errors)
-        edges = [Edge(node=User.from_domain(identities[0]), cursor=cursors.encode(digest, position))
-                 for identities, position in zip(result.items, result.positions, strict=True)]
+        edges = [
+            Edge(node=User.from_domain(identities[0]), cursor=cursors.encode(digest, position))
+            for identities, position in zip(result.items, result.positions, strict=True)
+        ]
         # A page can be empty yet unfinished (a source failed): it still resumes.
         end = edges[-1].cursor if edges else cursors.encode(digest, result.final) if result.has_next else None
-        return Connection(edges=edges, page_info=PageInfo(
-            has_next_page=result.has_next, has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=end,
-        ))
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=result.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=end,
+            ),
+        )

@@ -65,14 +65,21 @@ class WebexRecordingFilter:
 
     def to_domain(self) -> ListFilter:
         if self.created_after and self.created_before and self.created_after > self.created_before:
-            raise BadInput("createdAfter is after createdBefore",
-                           [FieldError("filter.createdAfter", "must not be after createdBefore")])
+            raise BadInput(
+                "createdAfter is after createdBefore",
+                [FieldError("filter.createdAfter", "must not be after createdBefore")],
+            )
         return ListFilter(
-            status=self.status.value, created_after=self.created_after, created_before=self.created_before,
-            owner_id=self.owner_id, owner_email=self.owner_email,
+            status=self.status.value,
+            created_after=self.created_after,
+            created_before=self.created_before,
+            owner_id=self.owner_id,
+            owner_email=self.owner_email,
             owner_type=self.owner_type.value if self.owner_type else None,
             service_type=self.service_type.value if self.service_type else None,
-            storage_region=self.storage_region, location_id=self.location_id, topic=self.topic,
+            storage_region=self.storage_region,
+            location_id=self.location_id,
+            topic=self.topic,
         )
 
 
@@ -122,14 +129,24 @@ class WebexRecording:
     def from_raw(cls, source: WebexSource, raw: dict[str, Any]) -> "WebexRecording":
         service_data = raw.get("serviceData") or {}
         return cls(
-            id=raw["id"], topic=raw.get("topic"), create_time=parse_time(raw.get("createTime")),
-            time_recorded=parse_time(raw.get("timeRecorded")), owner_id=raw.get("ownerId"),
-            owner_email=raw.get("ownerEmail"), owner_type=raw.get("ownerType"), format=raw.get("format"),
-            duration_seconds=raw.get("durationSeconds"), size_bytes=raw.get("sizeBytes"),
-            service_type=raw.get("serviceType"), storage_region=raw.get("storageRegion"),
-            status=raw.get("status", "available"), location_id=service_data.get("locationId"),
-            call_session_id=service_data.get("callSessionId"), service_data=JSON(service_data),
-            _raw=raw, _source=source,
+            id=raw["id"],
+            topic=raw.get("topic"),
+            create_time=parse_time(raw.get("createTime")),
+            time_recorded=parse_time(raw.get("timeRecorded")),
+            owner_id=raw.get("ownerId"),
+            owner_email=raw.get("ownerEmail"),
+            owner_type=raw.get("ownerType"),
+            format=raw.get("format"),
+            duration_seconds=raw.get("durationSeconds"),
+            size_bytes=raw.get("sizeBytes"),
+            service_type=raw.get("serviceType"),
+            storage_region=raw.get("storageRegion"),
+            status=raw.get("status", "available"),
+            location_id=service_data.get("locationId"),
+            call_session_id=service_data.get("callSessionId"),
+            service_data=JSON(service_data),
+            _raw=raw,
+            _source=source,
         )
 
     @strawberry.field(description="The same recording in the unified model.")
@@ -183,12 +200,19 @@ class WebexNamespace:
         digest = query_digest({"webex": self.source, "recordings": list_filter})
         positions = cursors.decode(after, digest) if after else {}
         page = await self._source.list_compliance_recordings(list_filter, positions.get(self.source), first)
-        edges = [Edge(node=WebexRecording.from_raw(self._source, raw), cursor=cursors.encode(digest, {self.source: at}))
-                 for raw, at in zip(page.items, page.after, strict=True)]
-        return WebexRecordingConnection(edges=edges, page_info=PageInfo(
-            has_next_page=page.next is not None, has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None,
-        ))
+        edges = [
+            Edge(node=WebexRecording.from_raw(self._source, raw), cursor=cursors.encode(digest, {self.source: at}))
+            for raw, at in zip(page.items, page.after, strict=True)
+        ]
+        return WebexRecordingConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.next is not None,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
 
 
 @strawberry.type
@@ -232,7 +256,10 @@ async def _move(info: Info, source_name: str, action: str, data: WebexRecycleBin
         await info.context.services.events.publish(RecordingChange(kind, source.instance, recording_id, now))
     details = await asyncio.gather(*(source.recording_details(i) for i in ids))
     return WebexRecycleBinPayload(
-        source=source.instance, recording_ids=ids, all=data.every, owner_email=data.owner_email,
+        source=source.instance,
+        recording_ids=ids,
+        all=data.every,
+        owner_email=data.owner_email,
         recordings=[WebexRecording.from_raw(source, raw) for raw in details if raw],
     )
 
@@ -240,23 +267,27 @@ async def _move(info: Info, source_name: str, action: str, data: WebexRecycleBin
 @strawberry.type
 class WebexMutation:
     @strawberry.mutation(description="Move recordings to the recycle bin (Webex softDelete; admin token).")
-    async def webex_soft_delete_recordings(self, info: Info, source: str,
-                                           input: WebexRecycleBinInput) -> WebexRecycleBinPayload:
+    async def webex_soft_delete_recordings(
+        self, info: Info, source: str, input: WebexRecycleBinInput
+    ) -> WebexRecycleBinPayload:
         return await _move(info, source, "softDelete", input)
 
     @strawberry.mutation(description="Bring recordings back from the recycle bin (admin token).")
-    async def webex_restore_recordings(self, info: Info, source: str,
-                                       input: WebexRecycleBinInput) -> WebexRecycleBinPayload:
+    async def webex_restore_recordings(
+        self, info: Info, source: str, input: WebexRecycleBinInput
+    ) -> WebexRecycleBinPayload:
         return await _move(info, source, "restore", input)
 
     @strawberry.mutation(description="Purge recordings in the recycle bin: irreversible (admin token).")
-    async def webex_purge_recordings(self, info: Info, source: str,
-                                     input: WebexRecycleBinInput) -> WebexRecycleBinPayload:
+    async def webex_purge_recordings(
+        self, info: Info, source: str, input: WebexRecycleBinInput
+    ) -> WebexRecycleBinPayload:
         return await _move(info, source, "purge", input)
 
     @strawberry.mutation(description="The compliance officer's permanent delete, with Webex's reason and comment.")
-    async def webex_delete_recording(self, info: Info, source: str, id: str, reason: str = "audit",
-                                     comment: str | None = None) -> WebexDeletePayload:
+    async def webex_delete_recording(
+        self, info: Info, source: str, id: str, reason: str = "audit", comment: str | None = None
+    ) -> WebexDeletePayload:
         webex = webex_source(info, source)
         if not reason.strip():
             raise BadInput("reason must not be empty", [FieldError("reason", "required by Webex")])
@@ -266,5 +297,8 @@ class WebexMutation:
         await info.context.services.events.publish(
             RecordingChange(EventType.DELETED, webex.instance, id, datetime.now(UTC))
         )
-        return WebexDeletePayload(source=webex.instance, deleted_id=strawberry.ID(
-            GlobalId(webex.instance, "Recording", id).encode()), recording_id=id)
+        return WebexDeletePayload(
+            source=webex.instance,
+            deleted_id=strawberry.ID(GlobalId(webex.instance, "Recording", id).encode()),
+            recording_id=id,
+        )

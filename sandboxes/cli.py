@@ -15,8 +15,12 @@ __all__ = ["run"]
 
 def _sandbox_toml(sandbox: RunningSandbox) -> str:
     config = sandbox.source_config
-    lines = [f"[sources.{config.instance}]", f'kind = "{config.kind.value}"', f'base_url = "{config.base_url}"',
-             f"[sources.{config.instance}.credentials]"]
+    lines = [
+        f"[sources.{config.instance}]",
+        f'kind = "{config.kind.value}"',
+        f'base_url = "{config.base_url}"',
+        f"[sources.{config.instance}.credentials]",
+    ]
     lines += [f'{name} = "{value}"' for name, value in config.credentials.items()]
     return "\n".join(lines)
 

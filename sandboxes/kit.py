@@ -273,8 +273,9 @@ def build_app(
     `clock` (seconds) times the rate-limit windows; a sandbox passes the clock it runs on.
     """
     # A copy: sandboxes started from one config must not share run-time knob changes.
-    state = SandboxState(knobs=dataclasses.replace(knobs or Knobs()), stated_limit=stated_limit,
-                         rng=random.Random(seed), clock=clock)
+    state = SandboxState(
+        knobs=dataclasses.replace(knobs or Knobs()), stated_limit=stated_limit, rng=random.Random(seed), clock=clock
+    )
     app = Starlette(routes=[*_admin_routes(state), *routes], exception_handlers=exception_handlers)
     app.add_middleware(SandboxMiddleware, routes=routes, state=state, errors=errors)
     app.state.sandbox = state

@@ -34,10 +34,12 @@ class RunningSandbox:
     @property
     def source_config(self) -> SourceConfig:
         """How the gateway connects to this sandbox, as a configured source ``<kind>-sandbox``."""
-        credentials = {name: Secret(str(value)) for name, value in self.connection.items()
-                       if name not in _NOT_CREDENTIALS}
-        return SourceConfig(f"{self.kind.replace('_', '-')}-sandbox", SourceKind(self.kind),
-                            self.connection["base_url"], credentials)
+        credentials = {
+            name: Secret(str(value)) for name, value in self.connection.items() if name not in _NOT_CREDENTIALS
+        }
+        return SourceConfig(
+            f"{self.kind.replace('_', '-')}-sandbox", SourceKind(self.kind), self.connection["base_url"], credentials
+        )
 
 
 async def start_sandboxes(

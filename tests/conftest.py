@@ -84,9 +84,10 @@ def settings(store_url: str, tmp_path: Path) -> Settings:
 async def gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway app, lifespan started, behind an in-process httpx client."""
     app = create_app(settings)
-    async with LifespanManager(app) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
-    ) as client:
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway") as client,
+    ):
         yield client
 
 
@@ -105,9 +106,7 @@ def redis_prefix() -> str:
 
 
 @pytest.fixture
-async def five_sources(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+async def five_sources(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
     """The embedded setup (a sandbox of each vendor, 40 recordings each unless the test's indirect
     parameter says how many) plus 30 local recordings a day apart.
 
@@ -119,17 +118,23 @@ async def five_sources(
     size = getattr(request, "param", 40)
     settings = Settings(data_dir=tmp_path, cursor_secret=Secret("s"), sandboxes=True, sandbox_size=size)
     app = create_app(settings)
-    async with LifespanManager(app, startup_timeout=120) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=60
-    ) as client:
+    async with (
+        LifespanManager(app, startup_timeout=120) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=60
+        ) as client,
+    ):
         services = manager._state["services"]
         async with httpx.AsyncClient() as admin:
             for sandbox in services.sandboxes:
                 await admin.patch(f"{sandbox.base_url}/_sandbox/knobs", json={"rate_limits": False})
         for index in range(0, 30 * 24, 24):
-            body = await client.post("/graphql", json={
-                "query": "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                "variables": {"r": make_recording(index)},
-            })
+            body = await client.post(
+                "/graphql",
+                json={
+                    "query": "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
+                    "variables": {"r": make_recording(index)},
+                },
+            )
             assert body.json()["data"]["ingestRecording"]["created"]
         yield client, services

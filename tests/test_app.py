@@ -51,9 +51,10 @@ async def test_queries_over_get(gateway):
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 async def test_readiness_reports_an_unreachable_redis(tmp_path: Path, store_url: str):
     app = create_app(Settings(data_dir=tmp_path, store_url=store_url, redis_url="redis://127.0.0.1:1/0"))
-    async with LifespanManager(app) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
-    ) as client:
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway") as client,
+    ):
         ready = await client.get("/readyz")
         assert ready.status_code == 503
         assert ready.json()["checks"]["cache"] == "unreachable: CacheUnavailable"
@@ -63,9 +64,10 @@ async def test_readiness_reports_an_unreachable_redis(tmp_path: Path, store_url:
 @pytest.mark.parametrize("store_url", ["postgres"], indirect=True)
 async def test_gateway_on_postgres_and_redis_is_ready(tmp_path: Path, store_url: str):
     app = create_app(Settings(data_dir=tmp_path, store_url=store_url, redis_url=REDIS_URL))
-    async with LifespanManager(app) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
-    ) as client:
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway") as client,
+    ):
         assert (await client.get("/readyz")).json()["checks"] == {"store": "ok", "cache": "ok"}
 
 
@@ -79,15 +81,19 @@ async def test_subscription_over_graphql_transport_ws_on_a_real_server(settings,
     with serve_in_thread(keeping_lifespan_state(create_app(settings), kept)) as base_url:
         events = kept["state"]["services"].events
         ws_url = base_url.replace("http", "ws") + "/graphql"
-        async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws, httpx.AsyncClient(
-            base_url=base_url
-        ) as http:
+        async with (
+            connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws,
+            httpx.AsyncClient(base_url=base_url) as http,
+        ):
             await ws.send(json.dumps({"type": "connection_init"}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
             await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
             await wait_until(lambda: events.live_subscriptions == 1, "the subscription reaches the event bus")
-            created = await gql(http, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) "
-                                      "{ recording { id } } }", r=seed_recording)
+            created = await gql(
+                http,
+                "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { recording { id } } }",
+                r=seed_recording,
+            )
             recording_id = created["data"]["ingestRecording"]["recording"]["id"]
             await gql(http, "mutation($id: ID!) { deleteRecording(id: $id) { complete } }", id=recording_id)
             received = [json.loads(await asyncio.wait_for(ws.recv(), 5)) for _ in range(2)]

@@ -85,15 +85,21 @@ async def test_cursors_of_either_direction_page_both_ways(five_sources):
     assert onward[:60] == forward[9:69]
     # And back again from deep in that walk.
     deeper = await gql(client, PAGE, last=25, before=body["data"]["recordings"]["edges"][-1]["cursor"])
-    assert edges(deeper) == forward[len(onward) + 9 - 26:len(onward) + 9 - 1]
+    assert edges(deeper) == forward[len(onward) + 9 - 26 : len(onward) + 9 - 1]
 
 
 async def test_page_arguments_are_checked(gateway, seed_recording):
-    await gql(gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-              r=seed_recording)
+    await gql(
+        gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }", r=seed_recording
+    )
     cursor = (await gql(gateway, PAGE, first=1))["data"]["recordings"]["edges"][0]["cursor"]
-    for arguments in ({"first": 5, "last": 5}, {"last": 5, "after": cursor}, {"first": 5, "before": cursor},
-                      {"last": 0}, {"last": 101}):
+    for arguments in (
+        {"first": 5, "last": 5},
+        {"last": 5, "after": cursor},
+        {"first": 5, "before": cursor},
+        {"last": 0},
+        {"last": 101},
+    ):
         assert codes(await gql(gateway, PAGE, **arguments)) == ["BAD_USER_INPUT"], arguments
     assert codes(await gql(gateway, PAGE, last=5, before="nonsense")) == ["INVALID_CURSOR"]
     assert codes(await gql(gateway, PAGE, last=5, before=cursor, filter={"text": "x"})) == ["INVALID_CURSOR"]
@@ -125,7 +131,10 @@ async def test_total_count_is_null_with_a_reason_when_a_source_cannot_count(five
     assert everywhere["data"]["recordings"]["totalCount"] is None and "errors" not in everywhere
     (notice,) = everywhere["extensions"]["notices"]
     assert {s["source"] for s in notice["sources"]} == {
-        "bandwidth-sandbox", "genesys-cloud-sandbox", "genesys-engage-sandbox", "webex-sandbox"
+        "bandwidth-sandbox",
+        "genesys-cloud-sandbox",
+        "genesys-engage-sandbox",
+        "webex-sandbox",
     }
     # An order listed from the synced index is counted by it.
     await synced(sources_gateway, services)
@@ -133,4 +142,3 @@ async def test_total_count_is_null_with_a_reason_when_a_source_cannot_count(five
     listed = await nodes(sources_gateway, first=100, filter=bandwidth)
     ascending = await gql(sources_gateway, COUNT, filter=bandwidth, order={"field": "START_TIME", "direction": "ASC"})
     assert ascending["data"]["recordings"]["totalCount"] == len(listed) == 70 and "extensions" not in ascending
-

@@ -31,11 +31,15 @@ def test_defaults_are_the_embedded_setup():
 
 
 def test_environment_variables(tmp_path: Path):
-    settings = Settings.from_environ({
-        "RECGATE_PORT": "9000", "RECGATE_STORE_URL": "postgresql://u@db:5432/rec",
-        "RECGATE_REDIS_URL": "redis://cache:6379/0", "RECGATE_DATA_DIR": str(tmp_path),
-        "RECGATE_CURSOR_SECRET": "s3cret",
-    })
+    settings = Settings.from_environ(
+        {
+            "RECGATE_PORT": "9000",
+            "RECGATE_STORE_URL": "postgresql://u@db:5432/rec",
+            "RECGATE_REDIS_URL": "redis://cache:6379/0",
+            "RECGATE_DATA_DIR": str(tmp_path),
+            "RECGATE_CURSOR_SECRET": "s3cret",
+        }
+    )
     assert settings.port == 9000
     assert settings.database_url == "postgresql+asyncpg://u@db:5432/rec"
     assert settings.redis_url == "redis://cache:6379/0"
@@ -59,14 +63,17 @@ def test_sources_file_with_credentials_from_the_environment(tmp_path: Path):
     assert webex.kind is SourceKind.WEBEX
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[sources.x]\nkind = "nope"\nbase_url = "http://x"', "kind must be one of"),
-    ('[sources.x]\nkind = "webex"', "base_url is required"),
-    ('[sources.local]\nkind = "webex"\nbase_url = "http://x"', "reserved"),
-    ('[sources."*"]\nkind = "webex"\nbase_url = "http://x"', "letters, digits"),
-    ('[sources.x]\nkind = "webex"\nbase_url = "http://x"\ncredentials = {token = "$UNSET_VAR"}', "unset variable"),
-    ("not toml [", "cannot read"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[sources.x]\nkind = "nope"\nbase_url = "http://x"', "kind must be one of"),
+        ('[sources.x]\nkind = "webex"', "base_url is required"),
+        ('[sources.local]\nkind = "webex"\nbase_url = "http://x"', "reserved"),
+        ('[sources."*"]\nkind = "webex"\nbase_url = "http://x"', "letters, digits"),
+        ('[sources.x]\nkind = "webex"\nbase_url = "http://x"\ncredentials = {token = "$UNSET_VAR"}', "unset variable"),
+        ("not toml [", "cannot read"),
+    ],
+)
 def test_sources_file_errors(tmp_path: Path, text: str, message: str):
     path = tmp_path / "sources.toml"
     path.write_text(text)

@@ -28,8 +28,9 @@ async def synced(client, services) -> None:
     live = {"sources": ["bandwidth-sandbox"], "states": ["RECORDING", "PROCESSING"]}
     query = "query($f: RecordingFilter) { recordings(filter: $f, first: 1) { edges { cursor } } }"
     for _ in range(100):
-        response = await client.post("/graphql", json={"query": query, "variables": {"f": live}},
-                                     headers={"cache-control": "no-cache"})
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": {"f": live}}, headers={"cache-control": "no-cache"}
+        )
         if not response.json()["data"]["recordings"]["edges"]:
             await services.index_sync.sync_once()
             return

@@ -78,9 +78,12 @@ def settings_for(tmp_path: Path, *sources: SourceConfig, store_url: str | None =
 
 @asynccontextmanager
 async def gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(create_app(settings)) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=30
-    ) as client:
+    async with (
+        LifespanManager(create_app(settings)) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=30
+        ) as client,
+    ):
         yield client
 
 
@@ -106,8 +109,14 @@ async def native_listing(client: httpx.AsyncClient, source: str) -> list[tuple[s
         body = await gql(client, NATIVE, first=100, after=after, filter={"sources": [source]})
         assert "errors" not in body, body
         page = body["data"]["recordings"]
-        seen += [(e["node"]["sourceId"], datetime.fromisoformat(e["node"]["startTime"]).timestamp(),
-                  e["node"]["durationMs"] or 0) for e in page["edges"]]
+        seen += [
+            (
+                e["node"]["sourceId"],
+                datetime.fromisoformat(e["node"]["startTime"]).timestamp(),
+                e["node"]["durationMs"] or 0,
+            )
+            for e in page["edges"]
+        ]
         if not page["pageInfo"]["hasNextPage"]:
             return seen
         after = page["pageInfo"]["endCursor"]
@@ -134,7 +143,8 @@ async def engage_delete(sandbox: RunningSandbox, recording_id: str) -> None:
         me = await http.get(f"{c['base_url']}/me")
         response = await http.delete(
             f"{c['base_url']}/ops/contact-centers/{c['contact_center_id']}/recordings/{recording_id}",
-            headers={me.headers["x-csrf-header"]: me.headers["x-csrf-token"]})
+            headers={me.headers["x-csrf-header"]: me.headers["x-csrf-token"]},
+        )
         assert response.status_code == 200, response.text
 
 
@@ -153,8 +163,7 @@ async def test_bandwidth_lists_every_order_from_its_index(tmp_path):
 async def test_engage_lists_every_order_from_its_index_ties_by_id(tmp_path):
     async with engage_sandbox(size=60) as sandbox:
         crowd = ANCHOR - timedelta(days=3)
-        await post_recordings(sandbox, [recording_document(f"TIE{i:03d}", crowd, seconds=40 + i % 2)
-                                        for i in range(8)])
+        await post_recordings(sandbox, [recording_document(f"TIE{i:03d}", crowd, seconds=40 + i % 2) for i in range(8)])
         settings = settings_for(tmp_path, engage(sandbox))
         async with gateway(settings) as client:
             await sync(settings)

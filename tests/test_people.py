@@ -98,8 +98,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     sandboxes = await start_sandboxes(["genesys_cloud", "webex", "genesys_engage"], config)
     gc, wx, en = sandboxes
     try:
-        async with gateway_for(tmp_path, genesys(gc), webex(wx, retries=0, breaker_threshold=100),
-                               engage(en)) as client:
+        async with gateway_for(
+            tmp_path, genesys(gc), webex(wx, retries=0, breaker_threshold=100), engage(en)
+        ) as client:
             yield World(client, wx.base_url, gc.base_url)
     finally:
         await stop_sandboxes(sandboxes)
@@ -117,8 +118,11 @@ def ordered(nodes: list[dict[str, Any]]) -> list[tuple[float, str, str]]:
 
 async def shared_person(w: World, owned: dict[str, list[dict[str, Any]]]) -> str:
     """The email of a person owning recordings in every vendor; local recordings are added."""
-    email = next(GlobalId.decode(owner).native_id for owner, nodes in sorted(owned.items())
-                 if {"gc", "wx", "engage"} <= {n["source"]["id"] for n in nodes})
+    email = next(
+        GlobalId.decode(owner).native_id
+        for owner, nodes in sorted(owned.items())
+        if {"gc", "wx", "engage"} <= {n["source"]["id"] for n in nodes}
+    )
     for index in range(3):
         await ingest(w.client, make_recording(index, agent=(email.upper(), "Local", "Agent")))
     return email
@@ -141,9 +145,11 @@ async def test_a_person_is_one_user_with_every_identity(tmp_path):
             assert {i["id"] for i in by_identity["data"]["user"]["identities"]} == {i["id"] for i in user["identities"]}
             node = await gql(w.client, "query($id: ID!) { node(id: $id) { id } }", id=identity["id"])
             assert node["data"]["node"]["id"] == person(email)
-        entities = await gql(w.client, "query($r: [_Any!]!) { _entities(representations: $r) "
-                                       "{ ... on User { id email } } }",
-                             r=[{"__typename": "User", "id": person(email)}])
+        entities = await gql(
+            w.client,
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email } } }",
+            r=[{"__typename": "User", "id": person(email)}],
+        )
         assert entities["data"]["_entities"] == [{"id": person(email), "email": user["email"]}]
         gone = await gql(w.client, PERSON, id=person("nobody@nowhere.example"))
         assert codes(gone) == ["NOT_FOUND"], "no source knows the email (Engage: no recording names them)"
@@ -168,8 +174,9 @@ async def test_user_recordings_are_the_persons_recordings_in_every_source(tmp_pa
         assert [(n["source"]["id"], n["sourceId"]) for n in shouted] == [(s, i) for _, s, i in brute_force], (
             "Webex's ownerEmail and the gateway's own email check agree"
         )
-        only_webex = await w.walk(PERSON_RECORDINGS, ["user", "recordings"], 5, id=gc_id,
-                                  filter={"sources": ["wx"], "owner": gc_id})
+        only_webex = await w.walk(
+            PERSON_RECORDINGS, ["user", "recordings"], 5, id=gc_id, filter={"sources": ["wx"], "owner": gc_id}
+        )
         assert [(n["source"]["id"], n["sourceId"]) for n in only_webex] == [
             (s, i) for _, s, i in brute_force if s == "wx"
         ]
@@ -197,8 +204,10 @@ async def test_owners_cost_no_lookup_and_a_failing_source_is_partial(tmp_path):
     async with world(tmp_path) as w:
         for counts in (w.genesys, w.webex):
             await counts.reset()
-        page = ("query($s: [String!]) { recordings(filter: {sources: $s}, first: 25) "
-                "{ nodes { owner { id name email } } } }")
+        page = (
+            "query($s: [String!]) { recordings(filter: {sources: $s}, first: 25) "
+            "{ nodes { owner { id name email } } } }"
+        )
         body = await gql(w.client, page, s=["gc"])
         assert "errors" not in body and all(n["owner"]["id"] for n in body["data"]["recordings"]["nodes"])
         assert (await w.genesys.read())[USERS] == 1, "one users call for the page's owners, as before"

@@ -156,8 +156,9 @@ async def _filtered_page(
         candidates = await _with_call_numbers(source, page.items) if _needs_numbers(criteria) else page.items
         emails = await _owner_emails(source, page.items) if _needs_owner_emails(search, criteria) else {}
         for recording, resume in zip(candidates, page.after, strict=True):
-            if admit(recording) and matches(recording, search.filter, criteria,
-                                            owner_email=emails.get(recording.owner)):
+            if admit(recording) and matches(
+                recording, search.filter, criteria, owner_email=emails.get(recording.owner)
+            ):
                 items.append(recording)
                 after.append(resume)
         position = None if scanning and _exhausted(search, page) else page.next
@@ -194,9 +195,7 @@ async def merge_recordings(
     no positions, e.g. from a backward page); the positions that result belong to that same start.
     """
     active = [s for s in sources if positions.get(s.instance) != DONE]
-    results = await asyncio.gather(
-        *(_page(s, search, positions.get(s.instance), first, after_key) for s in active)
-    )
+    results = await asyncio.gather(*(_page(s, search, positions.get(s.instance), first, after_key) for s in active))
     errors: list[GatewayError] = []
     candidates: list[tuple[Recording, Any]] = []
     pages: dict[str, Page[Recording]] = {}

@@ -35,8 +35,12 @@ from gateway.sources.upstream import Dialect, Upstream
 
 __all__ = ["BandwidthSource", "CatapultDialect"]
 
-_STATES = {"recording": RecordingState.RECORDING, "saving": RecordingState.PROCESSING,
-           "complete": RecordingState.AVAILABLE, "error": RecordingState.ERROR}
+_STATES = {
+    "recording": RecordingState.RECORDING,
+    "saving": RecordingState.PROCESSING,
+    "complete": RecordingState.AVAILABLE,
+    "error": RecordingState.ERROR,
+}
 _FORMATS = {"wav": (MediaFormat.WAV, "audio/wav"), "mp3": (MediaFormat.MP3, "audio/mpeg")}
 
 
@@ -85,19 +89,45 @@ class BandwidthSource(Source, MediaSource, CallSource):
         extension = (media_name or "").rsplit(".", 1)[-1].lower()
         media_format, mime = _FORMATS.get(extension, (MediaFormat.NONE, None))
         duration = int((end - start).total_seconds() * 1000) if start and end else None
-        media = (MediaFile(id=media_name, format=media_format, mime_type=mime, media_id=media_name,
-                           start_time=start, end_time=end, duration_ms=duration),) if media_name else ()
+        media = (
+            (
+                MediaFile(
+                    id=media_name,
+                    format=media_format,
+                    mime_type=mime,
+                    media_id=media_name,
+                    start_time=start,
+                    end_time=end,
+                    duration_ms=duration,
+                ),
+            )
+            if media_name
+            else ()
+        )
         return Recording(
-            source=self.instance, source_id=raw["id"], kind=RecordingKind.CALL,
-            state=_STATES.get(raw.get("state", ""), RecordingState.ERROR), title=f"Call recording {raw['id']}",
-            start_time=start, end_time=end, created_at=start, duration_ms=duration, format=media_format,
-            media_files=media, vendor_data=raw, call_id=_last_segment(raw.get("call")),
+            source=self.instance,
+            source_id=raw["id"],
+            kind=RecordingKind.CALL,
+            state=_STATES.get(raw.get("state", ""), RecordingState.ERROR),
+            title=f"Call recording {raw['id']}",
+            start_time=start,
+            end_time=end,
+            created_at=start,
+            duration_ms=duration,
+            format=media_format,
+            media_files=media,
+            vendor_data=raw,
+            call_id=_last_segment(raw.get("call")),
         )
 
     async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
         page_number, skip = position or (0, 0)
-        response = await self.upstream.request("GET", f"{self._root}/recordings", entity="recording_list",
-                                               params={"page": page_number, "size": self.page_size})
+        response = await self.upstream.request(
+            "GET",
+            f"{self._root}/recordings",
+            entity="recording_list",
+            params={"page": page_number, "size": self.page_size},
+        )
         rows = response.json()[skip:]
         has_next = "next" in response.links
         items = [self._recording(raw) for raw in rows[:limit]]

@@ -27,8 +27,15 @@ from gateway.store.engage import parse_time
 
 __all__ = ["to_recording"]
 
-_FORMATS = {"mp3": MediaFormat.MP3, "mpeg": MediaFormat.MP3, "wav": MediaFormat.WAV, "x-wav": MediaFormat.WAV,
-            "ogg": MediaFormat.OGG_VORBIS, "opus": MediaFormat.OGG_OPUS, "webm": MediaFormat.WEBM}
+_FORMATS = {
+    "mp3": MediaFormat.MP3,
+    "mpeg": MediaFormat.MP3,
+    "wav": MediaFormat.WAV,
+    "x-wav": MediaFormat.WAV,
+    "ogg": MediaFormat.OGG_VORBIS,
+    "opus": MediaFormat.OGG_OPUS,
+    "webm": MediaFormat.WEBM,
+}
 
 
 def _int(value: Any) -> int | None:

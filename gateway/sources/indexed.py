@@ -34,10 +34,15 @@ from gateway.store import IndexQuery, Keyset, RecordingIndex, SortKey
 
 __all__ = ["DEFAULT_CALL_BUDGET", "PUSHDOWN", "IndexedSource", "SourceIndex", "indexed", "unwrapped"]
 
-PUSHDOWN = frozenset({
-    Capability.FILTER_TIME_RANGE, Capability.FILTER_STATE, Capability.FILTER_KIND, Capability.FILTER_REGION,
-    Capability.FILTER_CONVERSATION,
-})
+PUSHDOWN = frozenset(
+    {
+        Capability.FILTER_TIME_RANGE,
+        Capability.FILTER_STATE,
+        Capability.FILTER_KIND,
+        Capability.FILTER_REGION,
+        Capability.FILTER_CONVERSATION,
+    }
+)
 # Call resources read per sync to fill in caller/dialed numbers (option ``index_call_budget``).
 DEFAULT_CALL_BUDGET = 60
 _SORT_KEYS = {SortField.START_TIME: SortKey.START_TIME, SortField.DURATION: SortKey.DURATION}
@@ -45,22 +50,31 @@ _SORT_KEYS = {SortField.START_TIME: SortKey.START_TIME, SortField.DURATION: Sort
 
 def _query(criteria: RecordingFilter) -> IndexQuery:
     return IndexQuery(
-        started_after=criteria.started_after, started_before=criteria.started_before, states=criteria.states,
-        kinds=criteria.kinds, region=criteria.region, conversation_id=criteria.conversation_id,
-        caller=criteria.caller_number, dialed=criteria.dialed_number,
+        started_after=criteria.started_after,
+        started_before=criteria.started_before,
+        states=criteria.states,
+        kinds=criteria.kinds,
+        region=criteria.region,
+        conversation_id=criteria.conversation_id,
+        caller=criteria.caller_number,
+        dialed=criteria.dialed_number,
     )
 
 
 def _keyset(position: Any) -> Keyset:
-    if (not isinstance(position, list) or len(position) != 2 or not isinstance(position[1], str)
-            or not isinstance(position[0], int) or isinstance(position[0], bool)):
+    if (
+        not isinstance(position, list)
+        or len(position) != 2
+        or not isinstance(position[1], str)
+        or not isinstance(position[0], int)
+        or isinstance(position[0], bool)
+    ):
         raise ValueError("not an index position")
     return Keyset(position[0], position[1])
 
 
 class SourceIndex:
     """One source's rows of the `RecordingIndex`, listed the way `Source.list_recordings` lists."""
-
 
     pushdown = PUSHDOWN
 
@@ -79,11 +93,18 @@ class SourceIndex:
             raise InvalidCursor(f"the cursor's position in {self.instance} is invalid") from exc
         if not await self._complete():
             raise SourceUnavailable(self.instance, "this order is listed from the gateway's index, not built yet")
-        rows = await self.store.page(self.instance, _query(search.filter), sort=_SORT_KEYS[search.sort],
-                                     descending=search.descending, after=after, limit=limit + 1)
+        rows = await self.store.page(
+            self.instance,
+            _query(search.filter),
+            sort=_SORT_KEYS[search.sort],
+            descending=search.descending,
+            after=after,
+            limit=limit + 1,
+        )
         after_each = [[value, recording.source_id] for recording, value in rows[:limit]]
-        return Page([recording for recording, _ in rows[:limit]], after_each[-1] if len(rows) > limit else None,
-                    after_each)
+        return Page(
+            [recording for recording, _ in rows[:limit]], after_each[-1] if len(rows) > limit else None, after_each
+        )
 
     def seek(self, search: RecordingSearch, key: OrderKey) -> list[Any]:
         value, native_id = keyset_after(key, self.instance, search)
@@ -101,8 +122,12 @@ class SourceIndex:
         known = await self.store.known_numbers(self.instance, lacking) if lacking else {}
         if not known:
             return page
-        items = [dataclasses.replace(r, caller_number=known[r.source_id][0], dialed_number=known[r.source_id][1])
-                 if r.source_id in known else r for r in page.items]
+        items = [
+            dataclasses.replace(r, caller_number=known[r.source_id][0], dialed_number=known[r.source_id][1])
+            if r.source_id in known
+            else r
+            for r in page.items
+        ]
         return dataclasses.replace(page, items=items)
 
 

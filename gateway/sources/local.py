@@ -43,17 +43,31 @@ def _keyset(recording: Recording, sort: SortField) -> list[Any]:
 def _user(stored: StoredUser, source: str) -> User:
     name = " ".join(part for part in (stored.first_name, stored.last_name) if part) or stored.user_name
     email = stored.user_name if "@" in stored.user_name else None
-    return User(source, stored.user_name, name=name, email=email, username=stored.user_name,
-                first_name=stored.first_name, last_name=stored.last_name, state="active")
+    return User(
+        source,
+        stored.user_name,
+        name=name,
+        email=email,
+        username=stored.user_name,
+        first_name=stored.first_name,
+        last_name=stored.last_name,
+        state="active",
+    )
 
 
 class LocalSource(Source, UserSource, UserDirectory, PolicySource, IngestSource, DeletingSource, MediaSource):
     kind = SourceKind.LOCAL
-    capabilities = frozenset({
-        Capability.TOTAL_COUNT,
-        Capability.FILTER_TIME_RANGE, Capability.FILTER_CALLER_NUMBER, Capability.FILTER_DIALED_NUMBER,
-        Capability.FILTER_PARTICIPANT, Capability.FILTER_USER_DATA, Capability.FILTER_REGION,
-        })
+    capabilities = frozenset(
+        {
+            Capability.TOTAL_COUNT,
+            Capability.FILTER_TIME_RANGE,
+            Capability.FILTER_CALLER_NUMBER,
+            Capability.FILTER_DIALED_NUMBER,
+            Capability.FILTER_PARTICIPANT,
+            Capability.FILTER_USER_DATA,
+            Capability.FILTER_REGION,
+        }
+    )
     native_orders = ALL_ORDERS
 
     def __init__(self, instance: str, store: RecordingStore, remover: MediaRemover, reader: MediaReader) -> None:
@@ -169,8 +183,9 @@ class LocalSource(Source, UserSource, UserDirectory, PolicySource, IngestSource,
         stored = next(m for m in to_recording(document, self.instance).media_files if m.id == media_file_id)
         if format not in (None, stored.format):
             raise Unsupported(f"{self.instance} serves media as stored ({stored.format.name}), not {format.name}")
-        async with self.reader.open(media["mediaDescriptor"], stored.mime_type or "application/octet-stream",
-                                    byte_range) as stream:
+        async with self.reader.open(
+            media["mediaDescriptor"], stored.mime_type or "application/octet-stream", byte_range
+        ) as stream:
             yield stream
 
     async def probe(self) -> None:

@@ -52,8 +52,9 @@ def upstream_for(
         dialect=dialect,
         cache=deps.cache,
         ttls=deps.ttls,
-        retry=Retry(Backoff(), retries=int(options.get("retries", 2)),
-                    max_wait_s=float(options.get("retry_max_wait_s", 5.0))),
+        retry=Retry(
+            Backoff(), retries=int(options.get("retries", 2)), max_wait_s=float(options.get("retry_max_wait_s", 5.0))
+        ),
         breaker=CircuitBreaker(int(options.get("breaker_threshold", 5)), float(options.get("breaker_reset_s", 30.0))),
         max_concurrency=int(options.get("max_concurrency", 8)),
     )

@@ -21,9 +21,7 @@ Migration = Callable[[AsyncConnection], Awaitable[None]]
 
 
 async def _create_recording_tables(conn: AsyncConnection) -> None:
-    await conn.run_sync(
-        tables.metadata.create_all, tables=[tables.recordings, tables.contacts, tables.user_data]
-    )
+    await conn.run_sync(tables.metadata.create_all, tables=[tables.recordings, tables.contacts, tables.user_data])
 
 
 async def _create_annotations(conn: AsyncConnection) -> None:

@@ -85,10 +85,18 @@ def _row(source: str, recording: Recording, synced_at: datetime, known: Any | No
         numbers_known, numbers = True, (known.caller_number, known.dialed_number)
     start = recording.start_time
     return {
-        "source": source, "id": recording.source_id, "start_us": epoch_us(start) if start else None,
-        "duration_ms": recording.duration_ms, "state": recording.state.value, "kind": recording.kind.value,
-        "region": recording.region, "conversation_id": recording.conversation_id, "call_id": recording.call_id,
-        "numbers_known": numbers_known, "caller_number": numbers[0], "dialed_number": numbers[1],
+        "source": source,
+        "id": recording.source_id,
+        "start_us": epoch_us(start) if start else None,
+        "duration_ms": recording.duration_ms,
+        "state": recording.state.value,
+        "kind": recording.kind.value,
+        "region": recording.region,
+        "conversation_id": recording.conversation_id,
+        "call_id": recording.call_id,
+        "numbers_known": numbers_known,
+        "caller_number": numbers[0],
+        "dialed_number": numbers[1],
         "recording": encode(recording),
         "synced_at": max(synced_at, known.synced_at) if known is not None else synced_at,
     }
@@ -121,12 +129,18 @@ class RecordingIndex:
                     raise
 
     @staticmethod
-    async def _replace(conn: AsyncConnection, source: str, ids: list[str], recordings: Sequence[Recording],
-                       synced_at: datetime) -> None:
+    async def _replace(
+        conn: AsyncConnection, source: str, ids: list[str], recordings: Sequence[Recording], synced_at: datetime
+    ) -> None:
         mine = sa.and_(_c.source == source, _c.id.in_(ids))
-        stored = {row.id: row for row in await conn.execute(
-            sa.select(_c.id, _c.call_id, _c.numbers_known, _c.caller_number, _c.dialed_number, _c.synced_at)
-            .where(mine))}
+        stored = {
+            row.id: row
+            for row in await conn.execute(
+                sa.select(_c.id, _c.call_id, _c.numbers_known, _c.caller_number, _c.dialed_number, _c.synced_at).where(
+                    mine
+                )
+            )
+        }
         rows = {r.source_id: _row(source, r, synced_at, stored.get(r.source_id)) for r in recordings}
         await conn.execute(recording_index.delete().where(mine))
         await conn.execute(recording_index.insert(), list(rows.values()))
@@ -135,8 +149,7 @@ class RecordingIndex:
         """After a complete walk: drop the rows not seen since it started; the index is complete as of then."""
         walked = _naive(walk_started)
         async with self._writer.begin() as conn:
-            result = await conn.execute(
-                recording_index.delete().where(_c.source == source, _c.synced_at < walked))
+            result = await conn.execute(recording_index.delete().where(_c.source == source, _c.synced_at < walked))
             await conn.execute(index_walks.delete().where(index_walks.c.source == source))
             await conn.execute(index_walks.insert().values(source=source, walked_at=walked))
         return int(result.rowcount or 0)
@@ -149,9 +162,12 @@ class RecordingIndex:
 
     async def pending_calls(self, source: str, limit: int) -> list[str]:
         """Up to `limit` call ids whose numbers the index lacks, newest recordings first."""
-        statement = (sa.select(_c.call_id).where(_c.source == source, sa.not_(_c.numbers_known),
-                                                 _c.call_id.is_not(None))
-                     .order_by(_SORT[SortKey.START_TIME].desc(), _c.id.desc()).limit(limit))
+        statement = (
+            sa.select(_c.call_id)
+            .where(_c.source == source, sa.not_(_c.numbers_known), _c.call_id.is_not(None))
+            .order_by(_SORT[SortKey.START_TIME].desc(), _c.id.desc())
+            .limit(limit)
+        )
         async with self.engine.connect() as conn:
             return list(dict.fromkeys(row.call_id for row in await conn.execute(statement)))
 
@@ -159,10 +175,19 @@ class RecordingIndex:
         """Record each call's numbers (None: the call is gone, so there are none) on its recordings."""
         if not calls:
             return
-        values = [{"call": call_id, "caller_number": call.caller_number if call else None,
-                   "dialed_number": call.dialed_number if call else None} for call_id, call in calls.items()]
-        statement = (recording_index.update().where(_c.source == source, _c.call_id == sa.bindparam("call"))
-                     .values(numbers_known=True))
+        values = [
+            {
+                "call": call_id,
+                "caller_number": call.caller_number if call else None,
+                "dialed_number": call.dialed_number if call else None,
+            }
+            for call_id, call in calls.items()
+        ]
+        statement = (
+            recording_index.update()
+            .where(_c.source == source, _c.call_id == sa.bindparam("call"))
+            .values(numbers_known=True)
+        )
         async with self._writer.begin() as conn:
             await conn.execute(statement, values)
 
@@ -170,13 +195,15 @@ class RecordingIndex:
         """(caller, dialed) by recording id, for those of `recordings` whose call numbers the index knows."""
         calls = {r.source_id: r.call_id for r in recordings}
         statement = sa.select(_c.id, _c.call_id, _c.caller_number, _c.dialed_number).where(
-            _c.source == source, _c.id.in_(list(calls)), _c.numbers_known)
+            _c.source == source, _c.id.in_(list(calls)), _c.numbers_known
+        )
         async with self.engine.connect() as conn:
             rows = await conn.execute(statement)
             return {row.id: (row.caller_number, row.dialed_number) for row in rows if row.call_id == calls[row.id]}
 
-    async def page(self, source: str, query: IndexQuery, *, sort: SortKey, descending: bool, after: Keyset | None,
-                   limit: int) -> list[tuple[Recording, int]]:
+    async def page(
+        self, source: str, query: IndexQuery, *, sort: SortKey, descending: bool, after: Keyset | None, limit: int
+    ) -> list[tuple[Recording, int]]:
         """Matching recordings with their sort values, in (value, id) order after `after`."""
         value = _SORT[sort]
         clauses = _where(source, query)
@@ -184,8 +211,12 @@ class RecordingIndex:
             position = (after.value, after.id)
             clauses.append(sa.tuple_(value, _c.id) < position if descending else sa.tuple_(value, _c.id) > position)
         order = (value.desc(), _c.id.desc()) if descending else (value.asc(), _c.id.asc())
-        statement = (sa.select(_c.recording, _c.numbers_known, _c.caller_number, _c.dialed_number,
-                               value.label("value")).where(*clauses).order_by(*order).limit(limit))
+        statement = (
+            sa.select(_c.recording, _c.numbers_known, _c.caller_number, _c.dialed_number, value.label("value"))
+            .where(*clauses)
+            .order_by(*order)
+            .limit(limit)
+        )
         async with self.engine.connect() as conn:
             return [(_recording(row), int(row.value)) for row in await conn.execute(statement)]
 

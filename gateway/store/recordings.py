@@ -80,19 +80,26 @@ def _where(query: engage.RecordingQuery) -> list[sa.ColumnElement[bool]]:
         matches = [
             sa.exists().where(
                 contacts.c.recording_id == r.id,
-                sa.or_(*(column.ilike(like_pattern(term), escape="\\") for column in
-                         (contacts.c.user_name, contacts.c.first_name, contacts.c.last_name))),
+                sa.or_(
+                    *(
+                        column.ilike(like_pattern(term), escape="\\")
+                        for column in (contacts.c.user_name, contacts.c.first_name, contacts.c.last_name)
+                    )
+                ),
             )
             for term in query.user_terms
         ]
         clauses.append(sa.and_(*matches) if query.user_all_terms else sa.or_(*matches))
     if query.user_data_terms:
         clauses.append(
-            sa.or_(*(
-                sa.exists().where(user_data.c.recording_id == r.id,
-                                  user_data.c.value.like(like_pattern(term), escape="\\"))
-                for term in query.user_data_terms
-            ))
+            sa.or_(
+                *(
+                    sa.exists().where(
+                        user_data.c.recording_id == r.id, user_data.c.value.like(like_pattern(term), escape="\\")
+                    )
+                    for term in query.user_data_terms
+                )
+            )
         )
     return clauses
 
@@ -105,10 +112,17 @@ def _index_rows(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[di
         contact = event["contact"]
         names = (contact.get("userName"), contact.get("firstName"), contact.get("lastName"))
         if any(names):
-            contacts_seen.setdefault((contact["type"], contact["phoneNumber"], *names), {
-                "recording_id": document["id"], "contact_type": contact["type"], "phone_number": contact["phoneNumber"],
-                "user_name": names[0], "first_name": names[1], "last_name": names[2],
-            })
+            contacts_seen.setdefault(
+                (contact["type"], contact["phoneNumber"], *names),
+                {
+                    "recording_id": document["id"],
+                    "contact_type": contact["type"],
+                    "phone_number": contact["phoneNumber"],
+                    "user_name": names[0],
+                    "first_name": names[1],
+                    "last_name": names[2],
+                },
+            )
         values.update(dict.fromkeys((event.get("data") or {}).values()))
     return list(contacts_seen.values()), [{"recording_id": document["id"], "value": v} for v in values]
 
@@ -267,8 +281,11 @@ class RecordingStore:
         clauses = _where(query)
         if after is not None:
             value = _naive(after.value) if isinstance(after.value, datetime) else after.value
-            beyond = sa.tuple_(column, ident) < (value, after.id) if descending else \
-                sa.tuple_(column, ident) > (value, after.id)
+            beyond = (
+                sa.tuple_(column, ident) < (value, after.id)
+                if descending
+                else sa.tuple_(column, ident) > (value, after.id)
+            )
             clauses.append(beyond)
         order = (column.desc(), ident.desc()) if descending else (column.asc(), ident.asc())
         statement = sa.select(recordings.c.document).where(*clauses).order_by(*order).limit(limit).offset(offset)
@@ -288,8 +305,13 @@ class RecordingStore:
         return bool(result.rowcount)
 
     async def users(
-        self, *, search: str | None = None, user_names: Sequence[str] | None = None,
-        emails: Sequence[str] | None = None, limit: int | None = 100, after: str | None = None,
+        self,
+        *,
+        search: str | None = None,
+        user_names: Sequence[str] | None = None,
+        emails: Sequence[str] | None = None,
+        limit: int | None = 100,
+        after: str | None = None,
     ) -> list[StoredUser]:
         """Distinct agents of the stored recordings, by user name; `search` matches any name part,
         `emails` user names case-insensitively; `limit` None for all."""
@@ -303,8 +325,9 @@ class RecordingStore:
             statement = statement.where(sa.func.lower(c.user_name).in_({email.lower() for email in emails}))
         if search:
             pattern = f"%{like_pattern(search.strip())}%"
-            statement = statement.where(sa.or_(*(col.ilike(pattern, escape="\\") for col in
-                                                 (c.user_name, c.first_name, c.last_name))))
+            statement = statement.where(
+                sa.or_(*(col.ilike(pattern, escape="\\") for col in (c.user_name, c.first_name, c.last_name)))
+            )
         if after is not None:
             statement = statement.where(c.user_name > after)
         statement = statement.group_by(c.user_name).order_by(c.user_name).limit(limit)

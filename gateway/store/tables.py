@@ -128,10 +128,18 @@ recording_index = sa.Table(
     sa.Column("synced_at", sa.DateTime, nullable=False),
 )
 # Keyset listings sort a missing value as 0, as the merge does.
-sa.Index("ix_recording_index_start", recording_index.c.source,
-         sa.func.coalesce(recording_index.c.start_us, 0), recording_index.c.id)
-sa.Index("ix_recording_index_duration", recording_index.c.source,
-         sa.func.coalesce(recording_index.c.duration_ms, 0), recording_index.c.id)
+sa.Index(
+    "ix_recording_index_start",
+    recording_index.c.source,
+    sa.func.coalesce(recording_index.c.start_us, 0),
+    recording_index.c.id,
+)
+sa.Index(
+    "ix_recording_index_duration",
+    recording_index.c.source,
+    sa.func.coalesce(recording_index.c.duration_ms, 0),
+    recording_index.c.id,
+)
 sa.Index("ix_recording_index_calls", recording_index.c.source, recording_index.c.numbers_known)
 
 # When each indexed source's listing was last walked to its end (its index is complete as of then).

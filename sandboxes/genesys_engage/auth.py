@@ -35,11 +35,23 @@ class Account:
 
 
 ACCOUNTS: tuple[Account, ...] = (
-    Account("2c4d1bce-27c5-4c4e-9d6a-5e6a1f0c0a01", "admin@engage-sandbox.example", "engage-sandbox-admin",
-            "Sandra", "Admin", (ADMIN,)),
+    Account(
+        "2c4d1bce-27c5-4c4e-9d6a-5e6a1f0c0a01",
+        "admin@engage-sandbox.example",
+        "engage-sandbox-admin",
+        "Sandra",
+        "Admin",
+        (ADMIN,),
+    ),
     Account("2c4d1bce-27c5-4c4e-9d6a-5e6a1f0c0a02", "ops", "engage-sandbox-ops", "Ops", "Admin", (OPS,)),
-    Account("2c4d1bce-27c5-4c4e-9d6a-5e6a1f0c0a03", "agent@engage-sandbox.example", "engage-sandbox-agent",
-            "Alex", "Agent", (AGENT,)),
+    Account(
+        "2c4d1bce-27c5-4c4e-9d6a-5e6a1f0c0a03",
+        "agent@engage-sandbox.example",
+        "engage-sandbox-agent",
+        "Alex",
+        "Agent",
+        (AGENT,),
+    ),
 )
 
 

@@ -65,8 +65,9 @@ def _descriptor(traits: bytes, region: str, start: str, media_id: str) -> dict[s
     return {"storage": "awsS3", "path": f"{_TENANT}/{day}/{media_id}", "data": {"bucket": f"gir-{region}"}}
 
 
-def _media(rec_id: str, call: world.Call, traits: bytes, region: str, part: int,
-           start: datetime, duration_ms: int) -> dict[str, Any]:
+def _media(
+    rec_id: str, call: world.Call, traits: bytes, region: str, part: int, start: datetime, duration_ms: int
+) -> dict[str, Any]:
     ext = "wav" if traits[2] < 26 else "mp3"
     codec = Audio if ext == "wav" else Mp3
     conn_id = traits[6:10].hex().upper()
@@ -83,8 +84,14 @@ def _media(rec_id: str, call: world.Call, traits: bytes, region: str, part: int,
         "duration": str(duration_ms),
         "tenant": _TENANT,
         "ivrprofile": _IVR_PROFILE,
-        "parameters": {"dnis": call.dialed, "ani": call.caller, "connId": f"006B{conn_id}", "dateTime":
-                       format_time(call.start), "recordDN": call.agent.phone, "agentId": call.agent.username},
+        "parameters": {
+            "dnis": call.dialed,
+            "ani": call.caller,
+            "connId": f"006B{conn_id}",
+            "dateTime": format_time(call.start),
+            "recordDN": call.agent.phone,
+            "agentId": call.agent.username,
+        },
         "partitions": [region],
         "accessgroups": [_GROUPS[traits[11] % len(_GROUPS)]],
     }
@@ -94,14 +101,21 @@ def _media(rec_id: str, call: world.Call, traits: bytes, region: str, part: int,
         media["certAlias"] = ["gir-recording-cert"]
     if traits[8] < 26 and duration_ms > 20_000:
         pause = start + timedelta(milliseconds=duration_ms // 4)
-        media["masks"] = [{"time": _time(pause), "type": "paused"},
-                          {"time": _time(pause + timedelta(seconds=8)), "type": "resume"}]
+        media["masks"] = [
+            {"time": _time(pause), "type": "paused"},
+            {"time": _time(pause + timedelta(seconds=8)), "type": "resume"},
+        ]
     return media
 
 
 def _events(call: world.Call, traits: bytes) -> list[dict[str, Any]]:
-    agent = {"type": "User", "phoneNumber": call.agent.phone, "userName": call.agent.email,
-             "firstName": call.agent.first_name, "lastName": call.agent.last_name}
+    agent = {
+        "type": "User",
+        "phoneNumber": call.agent.phone,
+        "userName": call.agent.email,
+        "firstName": call.agent.first_name,
+        "lastName": call.agent.last_name,
+    }
     customer = {"type": "External", "phoneNumber": call.caller}
     joined: dict[str, Any] = {"occurredAt": _time(call.start), "contact": agent, "event": "Joined"}
     if traits[5] < 128:

@@ -58,7 +58,11 @@ class EngageError(Exception):
     """A failure reported as the envelope of `code`; `http_status` overrides the table's status."""
 
     def __init__(
-        self, code: int, message: str | None = None, *, http_status: int | None = None,
+        self,
+        code: int,
+        message: str | None = None,
+        *,
+        http_status: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         status, default = CODES[code]
@@ -87,8 +91,9 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return error_response(EngageError(6, f"No resource at {request.url.path}"))
     if exc.status_code == 405:
-        return error_response(EngageError(3, f"Method {request.method} is not supported here", http_status=405,
-                                          headers=exc.headers))
+        return error_response(
+            EngageError(3, f"Method {request.method} is not supported here", http_status=405, headers=exc.headers)
+        )
     return error_response(EngageError(2, str(exc.detail), http_status=exc.status_code))
 
 

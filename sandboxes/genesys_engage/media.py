@@ -24,8 +24,16 @@ from sandboxes.mp3 import Mp3
 
 __all__ = ["audio_for", "extension", "play_response"]
 
-_EXTENSIONS = {"mp3": "mp3", "mpeg": "mp3", "mpeg3": "mp3", "x-mp3": "mp3", "wav": "wav", "x-wav": "wav",
-               "wave": "wav", "vnd.wave": "wav"}
+_EXTENSIONS = {
+    "mp3": "mp3",
+    "mpeg": "mp3",
+    "mpeg3": "mp3",
+    "x-mp3": "mp3",
+    "wav": "wav",
+    "x-wav": "wav",
+    "wave": "wav",
+    "vnd.wave": "wav",
+}
 _PAD_BYTES = 64 * 1024
 
 

@@ -21,7 +21,7 @@ _SEARCH_DESCRIPTIONS = {
     "startTime": "Recordings that started at or after this time (ISO 8601, or epoch milliseconds).",
     "endTime": "Recordings that ended at or before this time (ISO 8601, or epoch milliseconds).",
     "userName": "Terms matched against contacts' userName/firstName/lastName (`*` wildcards, case-insensitive); "
-                "any term matches, or every term when joined with `AND`.",
+    "any term matches, or every term when joined with `AND`.",
     "userData": "Terms matched against the values of events' `data` maps (`*` wildcards); any term matches.",
 }
 
@@ -31,23 +31,36 @@ def _strings(*names: str) -> dict[str, Any]:
 
 
 def _param(name: str, where: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": name, "in": where, "required": where == "path", "description": description,
-            "schema": schema or {"type": "string"}}
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {JSON_TYPE: {"schema": schema}}}
 
 
-def _op(summary: str, role: str, params: list[dict[str, Any]], ok: dict[str, Any], errors: tuple[int, ...],
-        *, body: dict[str, Any] | None = None, write: bool = False) -> dict[str, Any]:
+def _op(
+    summary: str,
+    role: str,
+    params: list[dict[str, Any]],
+    ok: dict[str, Any],
+    errors: tuple[int, ...],
+    *,
+    body: dict[str, Any] | None = None,
+    write: bool = False,
+) -> dict[str, Any]:
     responses = {"200": ok}
     for code in sorted({CODES[c][0] for c in errors}):
         responses[str(code)] = _json(ref("Error"), ", ".join(f"statusCode {c}" for c in errors if CODES[c][0] == code))
     operation: dict[str, Any] = {
         "summary": summary,
-        "description": f"Requires {role}." + (" With CSRF on, needs X-CSRF-TOKEN and the JSESSIONID cookie."
-                                               if write else ""),
+        "description": f"Requires {role}."
+        + (" With CSRF on, needs X-CSRF-TOKEN and the JSESSIONID cookie." if write else ""),
         "parameters": params,
         "responses": responses,
         "security": [{"basic": []}],
@@ -58,62 +71,123 @@ def _op(summary: str, role: str, params: list[dict[str, Any]], ok: dict[str, Any
 
 
 def _schemas() -> dict[str, Any]:
-    descriptor = obj({"storage": {"type": "string", "enum": ["awsS3", "webDAV"]}, "path": {"type": "string"},
-                       "storage_version": {"type": "string"}, "auth": {"type": "object"},
-                       "data": {"type": "object", "description": "awsS3: {bucket}"}}, ("storage", "path"))
+    descriptor = obj(
+        {
+            "storage": {"type": "string", "enum": ["awsS3", "webDAV"]},
+            "path": {"type": "string"},
+            "storage_version": {"type": "string"},
+            "auth": {"type": "object"},
+            "data": {"type": "object", "description": "awsS3: {bucket}"},
+        },
+        ("storage", "path"),
+    )
     media_common = {
-        **_strings("startTime", "stopTime", "callUUID", "mediaId", "type", "duration", "size", "tenant",
-                   "ivrprofile", "pkcs7"),
+        **_strings(
+            "startTime", "stopTime", "callUUID", "mediaId", "type", "duration", "size", "tenant", "ivrprofile", "pkcs7"
+        ),
         "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
-        "masks": {"type": "array", "items": obj({"time": {"type": "string"},
-                                                  "type": {"type": "string", "enum": ["paused", "resume"]}})},
-        **{name: {"type": "array", "items": {"type": "string"}}
-           for name in ("certAlias", "partitions", "accessgroups")},
+        "masks": {
+            "type": "array",
+            "items": obj({"time": {"type": "string"}, "type": {"type": "string", "enum": ["paused", "resume"]}}),
+        },
+        **{
+            name: {"type": "array", "items": {"type": "string"}} for name in ("certAlias", "partitions", "accessgroups")
+        },
     }
-    contact = obj({**_strings("phoneNumber", "userName", "firstName", "lastName"),
-                    "type": {"type": "string", "enum": ["External", "User"]}}, ("type", "phoneNumber"))
-    event = obj({"occurredAt": {"type": "string"}, "contact": ref("Contact"),
-                  "event": {"type": "string", "enum": ["Joined", "Left"]},
-                  "data": {"type": "object", "additionalProperties": {"type": "string"}}},
-                 ("occurredAt", "contact", "event"))
-    media = obj({**media_common, **_strings("mediaUri", "mediaPath", "playPath"),
-                  "originalMediaDesc": {**ref("MediaDescriptor"), "description": "OPS admin only"}},
-                 ("startTime", "stopTime", "callUUID", "mediaUri"))
-    posted_media = obj({**media_common, "mediaDescriptor": ref("MediaDescriptor")},
-                        ("startTime", "stopTime", "callUUID", "mediaDescriptor"))
+    contact = obj(
+        {
+            **_strings("phoneNumber", "userName", "firstName", "lastName"),
+            "type": {"type": "string", "enum": ["External", "User"]},
+        },
+        ("type", "phoneNumber"),
+    )
+    event = obj(
+        {
+            "occurredAt": {"type": "string"},
+            "contact": ref("Contact"),
+            "event": {"type": "string", "enum": ["Joined", "Left"]},
+            "data": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        ("occurredAt", "contact", "event"),
+    )
+    media = obj(
+        {
+            **media_common,
+            **_strings("mediaUri", "mediaPath", "playPath"),
+            "originalMediaDesc": {**ref("MediaDescriptor"), "description": "OPS admin only"},
+        },
+        ("startTime", "stopTime", "callUUID", "mediaUri"),
+    )
+    posted_media = obj(
+        {**media_common, "mediaDescriptor": ref("MediaDescriptor")},
+        ("startTime", "stopTime", "callUUID", "mediaDescriptor"),
+    )
     top = ("id", "callerPhoneNumber", "dialedPhoneNumber", "region")
-    recording = obj({**_strings(*top, "startTime", "stopTime"), "mediaFiles": {"type": "array", "items": media},
-                      "eventHistory": {"type": "array", "items": ref("Event")}}, (*top, "startTime", "stopTime"))
-    posted = obj({**_strings(*top), "mediaFiles": {"type": "array", "items": posted_media, "minItems": 1},
-                   "eventHistory": {"type": "array", "items": ref("Event"), "minItems": 1}},
-                  (*top, "mediaFiles", "eventHistory"))
-    failure = obj({"id": {"type": "string"}, "mediaDescriptor": ref("MediaDescriptor"),
-                    "statusCode": {"type": "integer"}, "statusMessage": {"type": "string"}})
+    recording = obj(
+        {
+            **_strings(*top, "startTime", "stopTime"),
+            "mediaFiles": {"type": "array", "items": media},
+            "eventHistory": {"type": "array", "items": ref("Event")},
+        },
+        (*top, "startTime", "stopTime"),
+    )
+    posted = obj(
+        {
+            **_strings(*top),
+            "mediaFiles": {"type": "array", "items": posted_media, "minItems": 1},
+            "eventHistory": {"type": "array", "items": ref("Event"), "minItems": 1},
+        },
+        (*top, "mediaFiles", "eventHistory"),
+    )
+    failure = obj(
+        {
+            "id": {"type": "string"},
+            "mediaDescriptor": ref("MediaDescriptor"),
+            "statusCode": {"type": "integer"},
+            "statusMessage": {"type": "string"},
+        }
+    )
     return {
-        "Error": obj({"statusCode": {"type": "integer", "enum": [c for c in CODES if c not in (0, 7)]},
-                       "statusMessage": {"type": "string"}}, ("statusCode", "statusMessage")),
+        "Error": obj(
+            {
+                "statusCode": {"type": "integer", "enum": [c for c in CODES if c not in (0, 7)]},
+                "statusMessage": {"type": "string"},
+            },
+            ("statusCode", "statusMessage"),
+        ),
         "Ok": obj({"statusCode": {"type": "integer", "enum": [0]}}, ("statusCode",)),
-        "PartialSuccess": obj({"statusCode": {"type": "integer", "enum": [7]},
-                                "failed": {"type": "array", "items": failure}}, ("statusCode", "failed")),
+        "PartialSuccess": obj(
+            {"statusCode": {"type": "integer", "enum": [7]}, "failed": {"type": "array", "items": failure}},
+            ("statusCode", "failed"),
+        ),
         "MediaDescriptor": descriptor,
         "Contact": contact,
         "Event": event,
         "Recording": recording,
         "PostedRecording": posted,
-        "RecordingPage": obj({"statusCode": {"type": "integer"}, "recordings": {"type": "array",
-                               "items": ref("Recording")}, **_strings("prevUri", "nextUri")},
-                              ("statusCode", "recordings")),
-        "RecordingEnvelope": obj({"statusCode": {"type": "integer"}, "recording": ref("Recording")},
-                                  ("statusCode", "recording")),
+        "RecordingPage": obj(
+            {
+                "statusCode": {"type": "integer"},
+                "recordings": {"type": "array", "items": ref("Recording")},
+                **_strings("prevUri", "nextUri"),
+            },
+            ("statusCode", "recordings"),
+        ),
+        "RecordingEnvelope": obj(
+            {"statusCode": {"type": "integer"}, "recording": ref("Recording")}, ("statusCode", "recording")
+        ),
     }
 
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.0 description of every simulated endpoint (auth, envelope, models)."""
     query = [_param(name, "query", _SEARCH_DESCRIPTIONS[name]) for name in SEARCH_PARAMETERS]
-    query += [_param("offset", "query", "Index of the first result (default 0).", {"type": "integer", "minimum": 0}),
-              _param("limit", "query", "Page size (default and maximum 100).",
-                     {"type": "integer", "minimum": 1, "maximum": 100})]
+    query += [
+        _param("offset", "query", "Index of the first result (default 0).", {"type": "integer", "minimum": 0}),
+        _param(
+            "limit", "query", "Page size (default and maximum 100).", {"type": "integer", "minimum": 1, "maximum": 100}
+        ),
+    ]
     rec_id = _param("recordingId", "path", "The recording id (the CallUUID).")
     cc_id = _param("contactCenterId", "path", "The contact center id.")
     file_name = _param("fileName", "path", "`{fileUuid}.{ext}` as in mediaUri.")
@@ -121,21 +195,35 @@ def openapi_document() -> dict[str, Any]:
     admin, ops_admin = "a Contact Center Admin", "the OPS admin"
     read_errors = (20, 5, 6)
     ops_base = f"{API_ROOT}/ops/contact-centers/{{contactCenterId}}/recordings"
-    audio = {"description": "The media bytes", "content": {t: {"schema": {"type": "string", "format": "binary"}}
-                                                          for t in ("audio/mp3", "audio/wav")}}
+    audio = {
+        "description": "The media bytes",
+        "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ("audio/mp3", "audio/wav")},
+    }
     return {
         "openapi": "3.0.3",
         "info": {"title": "Genesys Engage Web Services: recording access (sandbox)", "version": VERSION},
         "paths": {
-            f"{API_ROOT}/diagnostics/version": {"get": {
-                "summary": "Server version (no authentication)",
-                "responses": {"200": _json(obj({"statusCode": {"type": "integer"}, "version": {"type": "string"}}),
-                                           "The version")}}},
-            f"{API_ROOT}/me": {"get": _op("The current user", "any user", [], _json({"type": "object"}, "user"),
-                                          (20,))},
+            f"{API_ROOT}/diagnostics/version": {
+                "get": {
+                    "summary": "Server version (no authentication)",
+                    "responses": {
+                        "200": _json(
+                            obj({"statusCode": {"type": "integer"}, "version": {"type": "string"}}), "The version"
+                        )
+                    },
+                }
+            },
+            f"{API_ROOT}/me": {
+                "get": _op("The current user", "any user", [], _json({"type": "object"}, "user"), (20,))
+            },
             f"{API_ROOT}/recordings": {
-                "get": _op("Query recordings (a search parameter is required)", admin, query,
-                           _json(page, "A page"), (1, 2, 10, 20, 5)),
+                "get": _op(
+                    "Query recordings (a search parameter is required)",
+                    admin,
+                    query,
+                    _json(page, "A page"),
+                    (1, 2, 10, 20, 5),
+                ),
                 "post": _op("Refused: recordings are created through the ops URI", admin, [], ok, (20, 5)),
             },
             f"{API_ROOT}/recordings/{{recordingId}}": {
@@ -143,21 +231,42 @@ def openapi_document() -> dict[str, Any]:
                 "delete": _op("Refused: recordings are deleted through the ops URI", admin, [rec_id], ok, (20, 5)),
             },
             f"{API_ROOT}/recordings/{{recordingId}}/play/{{fileName}}": {
-                "get": _op("Play one media file (whole body, no Range)", admin, [rec_id, file_name], audio,
-                           read_errors)},
+                "get": _op("Play one media file (whole body, no Range)", admin, [rec_id, file_name], audio, read_errors)
+            },
             ops_base: {
-                "get": _op("Query recordings, with originalMediaDesc", ops_admin, [cc_id, *query],
-                           _json(page, "A page"), (1, 2, 10, 20, 5, 6)),
-                "post": _op("Create a recording, or merge a re-POST into it", ops_admin, [cc_id], ok,
-                            (1, 2, 3, 20, 5, 6), body=ref("PostedRecording"), write=True),
+                "get": _op(
+                    "Query recordings, with originalMediaDesc",
+                    ops_admin,
+                    [cc_id, *query],
+                    _json(page, "A page"),
+                    (1, 2, 10, 20, 5, 6),
+                ),
+                "post": _op(
+                    "Create a recording, or merge a re-POST into it",
+                    ops_admin,
+                    [cc_id],
+                    ok,
+                    (1, 2, 3, 20, 5, 6),
+                    body=ref("PostedRecording"),
+                    write=True,
+                ),
             },
             f"{ops_base}/{{recordingId}}": {
-                "get": _op("One recording, with originalMediaDesc", ops_admin, [cc_id, rec_id],
-                           _json(one, "The recording"), read_errors),
-                "delete": _op("Delete a recording; subresources=* also deletes its media", ops_admin,
-                              [cc_id, rec_id, _param("subresources", "query", "`*` to delete the media too")],
-                              _json({"oneOf": [ref("Ok"), ref("PartialSuccess")]}, "Deleted (7: partially)"),
-                              (3, 20, 5, 6), write=True),
+                "get": _op(
+                    "One recording, with originalMediaDesc",
+                    ops_admin,
+                    [cc_id, rec_id],
+                    _json(one, "The recording"),
+                    read_errors,
+                ),
+                "delete": _op(
+                    "Delete a recording; subresources=* also deletes its media",
+                    ops_admin,
+                    [cc_id, rec_id, _param("subresources", "query", "`*` to delete the media too")],
+                    _json({"oneOf": [ref("Ok"), ref("PartialSuccess")]}, "Deleted (7: partially)"),
+                    (3, 20, 5, 6),
+                    write=True,
+                ),
             },
         },
         "components": {

@@ -72,6 +72,8 @@ async def delete_recording(request: Request) -> Response:
     await server.store.remove(document["id"])
     if not failures:
         return json_response({"statusCode": 0})
-    failed = [{"id": f.file_id, "mediaDescriptor": dict(f.descriptor), "statusCode": 4, "statusMessage": f.message}
-              for f in failures]
+    failed = [
+        {"id": f.file_id, "mediaDescriptor": dict(f.descriptor), "statusCode": 4, "statusMessage": f.message}
+        for f in failures
+    ]
     return json_response({"statusCode": 7, "failed": failed})

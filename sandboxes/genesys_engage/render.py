@@ -18,8 +18,23 @@ from sandboxes.genesys_engage.media import extension
 
 __all__ = ["play_path", "recording"]
 
-_MEDIA_FIELDS = ("startTime", "stopTime", "callUUID", "mediaId", "type", "duration", "size", "tenant",
-                 "ivrprofile", "parameters", "masks", "pkcs7", "certAlias", "partitions", "accessgroups")
+_MEDIA_FIELDS = (
+    "startTime",
+    "stopTime",
+    "callUUID",
+    "mediaId",
+    "type",
+    "duration",
+    "size",
+    "tenant",
+    "ivrprofile",
+    "parameters",
+    "masks",
+    "pkcs7",
+    "certAlias",
+    "partitions",
+    "accessgroups",
+)
 _CONTACT_FIELDS = ("type", "phoneNumber", "userName", "firstName", "lastName")
 
 

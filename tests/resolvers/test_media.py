@@ -50,9 +50,10 @@ async def test_local_media_downloads_whole_and_by_range(gateway, settings, seed_
 async def test_tampered_and_expired_links_are_refused(tmp_path, store_url, seed_recording):
     settings = Settings(data_dir=tmp_path, store_url=store_url, cursor_secret=Secret("s"), media_link_ttl_s=-1)
     app = create_app(settings)
-    async with LifespanManager(app) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
-    ) as client:
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway") as client,
+    ):
         node = await ingest_with_object(client, settings.object_root, seed_recording)
         expired = await client.get(node["media"]["url"])
         assert expired.status_code == 403 and expired.json()["error"] == "the media link is expired"

@@ -59,26 +59,41 @@ mutation($id: ID!, $input: AnnotationInput!) {
 
 
 async def test_the_gateway_keeps_annotations_for_sources_without_their_own(gateway, seed_recording):
-    created = await gql(gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) "
-                                 "{ recording { id annotations { id } } } }", r=seed_recording)
+    created = await gql(
+        gateway,
+        "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { recording { id annotations { id } } } }",
+        r=seed_recording,
+    )
     recording = created["data"]["ingestRecording"]["recording"]
     assert recording["annotations"] == []
     first = await gql(gateway, ANNOTATE, id=recording["id"], input={"name": "greeting", "locationMs": 1200})
     second = await gql(gateway, ANNOTATE, id=recording["id"], input={"name": "hold", "description": "music"})
     note = first["data"]["createAnnotation"]
     assert note["recordingId"] == recording["id"] and note["locationMs"] == 1200
-    updated = await gql(gateway, 'mutation($id: ID!) { updateAnnotation(id: $id, input: {description: "ok"}) '
-                                 "{ name description } }", id=note["id"])
+    updated = await gql(
+        gateway,
+        'mutation($id: ID!) { updateAnnotation(id: $id, input: {description: "ok"}) { name description } }',
+        id=note["id"],
+    )
     assert updated["data"]["updateAnnotation"] == {"name": "greeting", "description": "ok"}
     listing = await gql(gateway, "{ recordings { nodes { annotations { name description } } } }")
     assert listing["data"]["recordings"]["nodes"][0]["annotations"] == [
-        {"name": "greeting", "description": "ok"}, {"name": "hold", "description": "music"}
+        {"name": "greeting", "description": "ok"},
+        {"name": "hold", "description": "music"},
     ]
-    deleted = await gql(gateway, "mutation($id: ID!) { deleteAnnotation(id: $id) { deletedId } }",
-                        id=second["data"]["createAnnotation"]["id"])
+    deleted = await gql(
+        gateway,
+        "mutation($id: ID!) { deleteAnnotation(id: $id) { deletedId } }",
+        id=second["data"]["createAnnotation"]["id"],
+    )
     assert "errors" not in deleted
-    assert codes(await gql(gateway, "mutation($id: ID!) { deleteAnnotation(id: $id) { deletedId } }",
-                           id=second["data"]["createAnnotation"]["id"])) == ["NOT_FOUND"]
+    assert codes(
+        await gql(
+            gateway,
+            "mutation($id: ID!) { deleteAnnotation(id: $id) { deletedId } }",
+            id=second["data"]["createAnnotation"]["id"],
+        )
+    ) == ["NOT_FOUND"]
     missing = GlobalId("local", "Recording", "NOPE").encode()
     assert codes(await gql(gateway, ANNOTATE, id=missing, input={"name": "x"})) == ["NOT_FOUND"]
     negative = await gql(gateway, ANNOTATE, id=recording["id"], input={"locationMs": -5})
@@ -97,32 +112,39 @@ async def test_local_retention_policies_date_recordings_and_find_what_is_due(gat
     for index, region in ((1, "us"), (2, "us"), (30 * 24, "us")):
         recording = make_recording(index)
         recording["region"] = region
-        await gql(gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                  r=recording)
+        await gql(
+            gateway, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }", r=recording
+        )
     eu_only = await gql(gateway, POLICY, input={"name": "EU", "order": 0, "region": "eu", "deleteAfterDays": 1})
-    general = await gql(gateway, POLICY, input={"name": "keep a year", "order": 1, "deleteAfterDays": 365,
-                                                "archiveAfterDays": 30})
+    general = await gql(
+        gateway, POLICY, input={"name": "keep a year", "order": 1, "deleteAfterDays": 365, "archiveAfterDays": 30}
+    )
     policy = general["data"]["createRetentionPolicy"]
     assert policy["enabled"] is True and "errors" not in eu_only
     listing = await gql(gateway, "{ recordings { nodes { sourceId retention { deleteAt archiveAt policyId } } } }")
     first = listing["data"]["recordings"]["nodes"][-1]
     assert first["retention"]["deleteAt"].startswith("2025-03-01T13:00:00")
     assert first["retention"]["archiveAt"].startswith("2024-03-31T13:00:00")
-    due = await gql(gateway, '{ recordings(filter: {retentionDue: {before: "2025-03-02T00:00:00Z"}}) '
-                             "{ nodes { sourceId } } }")
+    due = await gql(
+        gateway, '{ recordings(filter: {retentionDue: {before: "2025-03-02T00:00:00Z"}}) { nodes { sourceId } } }'
+    )
     assert [n["sourceId"] for n in due["data"]["recordings"]["nodes"]] == ["REC0002", "REC0001"]
     policies = await gql(gateway, "{ retentionPolicies { nodes { name source } } }")
     assert sorted(p["name"] for p in policies["data"]["retentionPolicies"]["nodes"]) == ["EU", "keep a year"]
-    updated = await gql(gateway, 'mutation($id: ID!) { updateRetentionPolicy(id: $id, input: {enabled: false}) '
-                                 "{ enabled } }", id=policy["id"])
+    updated = await gql(
+        gateway,
+        "mutation($id: ID!) { updateRetentionPolicy(id: $id, input: {enabled: false}) { enabled } }",
+        id=policy["id"],
+    )
     assert updated["data"]["updateRetentionPolicy"] == {"enabled": False}
-    none_due = await gql(gateway, '{ recordings(filter: {retentionDue: {before: "2099-01-01T00:00:00Z"}}) '
-                                  "{ nodes { sourceId } } }")
+    none_due = await gql(
+        gateway, '{ recordings(filter: {retentionDue: {before: "2099-01-01T00:00:00Z"}}) { nodes { sourceId } } }'
+    )
     assert none_due["data"]["recordings"]["nodes"] == []
-    by_node = await gql(gateway, "query($id: ID!) { node(id: $id) { ... on RetentionPolicy { name } } }",
-                        id=policy["id"])
+    by_node = await gql(
+        gateway, "query($id: ID!) { node(id: $id) { ... on RetentionPolicy { name } } }", id=policy["id"]
+    )
     assert by_node["data"]["node"] == {"name": "keep a year"}
-    deleted = await gql(gateway, "mutation($id: ID!) { deleteRetentionPolicy(id: $id) { deletedId } }",
-                        id=policy["id"])
+    deleted = await gql(gateway, "mutation($id: ID!) { deleteRetentionPolicy(id: $id) { deletedId } }", id=policy["id"])
     assert "errors" not in deleted
     assert codes(await gql(gateway, POLICY, input={"name": " "})) == ["BAD_USER_INPUT"]

@@ -49,9 +49,15 @@ async def _ids(client: httpx.AsyncClient, **params: str) -> list[str]:
 
 def test_kind_connection_info_and_seeded_data() -> None:
     assert KIND == "genesys_engage"
-    assert {"base_url": f"{BASE}/api/v2", "username": ADMIN_AUTH[0], "password": ADMIN_AUTH[1],
-                    "ops_username": OPS_AUTH[0], "ops_password": OPS_AUTH[1],
-                    "contact_center_id": INFO["contact_center_id"], "region": "us-east"} == INFO
+    assert {
+        "base_url": f"{BASE}/api/v2",
+        "username": ADMIN_AUTH[0],
+        "password": ADMIN_AUTH[1],
+        "ops_username": OPS_AUTH[0],
+        "ops_password": OPS_AUTH[1],
+        "contact_center_id": INFO["contact_center_id"],
+        "region": "us-east",
+    } == INFO
     assert seeded(config()) == DOCS  # deterministic
     assert all(re.fullmatch(r"[0-9A-V]{32}", doc["id"]) for doc in DOCS)
     assert len({doc["id"] for doc in DOCS}) == len(DOCS)
@@ -81,11 +87,18 @@ async def test_query_without_search_parameters_is_refused(client: httpx.AsyncCli
     assert_error(await client.get(f"{API}/recordings", params={"startTime": "yesterday"}), 400, 2)
 
 
-@pytest.mark.parametrize(("params", "status_code"), [
-    ({"limit": "101"}, 10), ({"limit": "0"}, 10), ({"offset": "-1"}, 10), ({"limit": "ten"}, 2),
-])
-async def test_paging_parameters_out_of_range(client: httpx.AsyncClient, params: dict[str, str],
-                                              status_code: int) -> None:
+@pytest.mark.parametrize(
+    ("params", "status_code"),
+    [
+        ({"limit": "101"}, 10),
+        ({"limit": "0"}, 10),
+        ({"offset": "-1"}, 10),
+        ({"limit": "ten"}, 2),
+    ],
+)
+async def test_paging_parameters_out_of_range(
+    client: httpx.AsyncClient, params: dict[str, str], status_code: int
+) -> None:
     assert_error(await client.get(f"{API}/recordings", params={"startTime": "0", **params}), 400, status_code)
 
 
@@ -124,8 +137,9 @@ async def test_offset_limit_paging_walks_every_result_once(client: httpx.AsyncCl
     assert len(ids) == len(set(ids)) == len(HOME)
     assert set(ids) == {doc["id"] for doc in HOME}  # region affinity: other regions filtered out
     assert all(rec["region"] == "us-east" for rec in found)
-    last = (await client.get(f"{API}/recordings", params={"startTime": "0", "limit": "37",
-                                                           "offset": str(len(HOME) - 1)})).json()
+    last = (
+        await client.get(f"{API}/recordings", params={"startTime": "0", "limit": "37", "offset": str(len(HOME) - 1)})
+    ).json()
     assert len(last["recordings"]) == 1 and "nextUri" not in last
 
 
@@ -139,9 +153,14 @@ async def test_search_semantics(client: httpx.AsyncClient) -> None:
     both = await _ids(client, userName=f"{agent['firstName'].lower()} AND {agent['lastName'].upper()}")
     either = await _ids(client, userName=f"{agent['firstName']} {agent['lastName']}")
     assert target["id"] in both and set(both) <= set(either) and len(either) > len(both)
-    expected = {d["id"] for d in HOME if any(e["contact"].get("firstName") == agent["firstName"] and
-                                             e["contact"].get("lastName") == agent["lastName"]
-                                             for e in d["eventHistory"])}
+    expected = {
+        d["id"]
+        for d in HOME
+        if any(
+            e["contact"].get("firstName") == agent["firstName"] and e["contact"].get("lastName") == agent["lastName"]
+            for e in d["eventHistory"]
+        )
+    }
     assert set(both) == expected
     case_ids = [e["data"]["CaseId"] for e in target["eventHistory"] if e.get("data")]
     data_doc = target if case_ids else next(d for d in HOME if any(e.get("data") for e in d["eventHistory"]))
@@ -149,8 +168,9 @@ async def test_search_semantics(client: httpx.AsyncClient) -> None:
     assert data_doc["id"] in await _ids(client, userData=case)
     assert data_doc["id"] in await _ids(client, userData=f"{case[:7]}* nothing-else")
     gold = await _ids(client, userData="gold")
-    assert set(gold) == {d["id"] for d in HOME if any((e.get("data") or {}).get("CustomerSegment") == "gold"
-                                                      for e in d["eventHistory"])}
+    assert set(gold) == {
+        d["id"] for d in HOME if any((e.get("data") or {}).get("CustomerSegment") == "gold" for e in d["eventHistory"])
+    }
     combined = await _ids(client, userData="gold", callerPhoneNumber=caller)
     assert set(combined) <= set(gold)
 
@@ -162,20 +182,26 @@ async def test_recording_by_id_has_the_get_shape(client: httpx.AsyncClient) -> N
     body = response.json()
     assert set(body) == {"statusCode", "recording"} and body["statusCode"] == 0
     rec = body["recording"]
-    assert list(rec) == ["id", "callerPhoneNumber", "dialedPhoneNumber", "startTime", "stopTime", "mediaFiles",
-                         "eventHistory", "region"]
+    assert list(rec) == [
+        "id",
+        "callerPhoneNumber",
+        "dialedPhoneNumber",
+        "startTime",
+        "stopTime",
+        "mediaFiles",
+        "eventHistory",
+        "region",
+    ]
     assert rec["startTime"] == min(m["startTime"] for m in rec["mediaFiles"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000", rec["stopTime"])
     for media in rec["mediaFiles"]:
         assert "mediaDescriptor" not in media and "originalMediaDesc" not in media and "fileId" not in media
-        assert re.fullmatch(rf"{BASE}/api/v2/recordings/{doc['id']}/play/[0-9a-f-]{{36}}\.(mp3|wav)",
-                            media["mediaUri"])
+        assert re.fullmatch(rf"{BASE}/api/v2/recordings/{doc['id']}/play/[0-9a-f-]{{36}}\.(mp3|wav)", media["mediaUri"])
         assert media["mediaPath"] == media["playPath"] == media["mediaUri"].removeprefix(f"{BASE}/api/v2")
         assert isinstance(media["duration"], str) and isinstance(media["size"], str)
         assert "accessgroups" in media and "accessgroup" not in media
     ops_view = (await client.get(f"{OPS}/{doc['id']}", auth=OPS_AUTH)).json()["recording"]
-    assert [m["originalMediaDesc"] for m in ops_view["mediaFiles"]] == [m["mediaDescriptor"]
-                                                                        for m in doc["mediaFiles"]]
+    assert [m["originalMediaDesc"] for m in ops_view["mediaFiles"]] == [m["mediaDescriptor"] for m in doc["mediaFiles"]]
     assert_error(await client.get(f"{API}/recordings/NOSUCHRECORDING"), 404, 6)
 
 
@@ -188,8 +214,9 @@ async def test_region_affinity_for_reads_play_and_queries(client: httpx.AsyncCli
     await post(client, {**_one_file(HOME[0]), "id": "MOVINGRECORDING"})
     media_uri = (await client.get(f"{API}/recordings/MOVINGRECORDING")).json()["recording"]["mediaFiles"][0]["mediaUri"]
     assert (await client.get(media_uri)).status_code == 200
-    assert (await post(client, {**_one_file(HOME[0]), "id": "MOVINGRECORDING", "region": "eu-central"})).json() == \
-        {"statusCode": 0}
+    assert (await post(client, {**_one_file(HOME[0]), "id": "MOVINGRECORDING", "region": "eu-central"})).json() == {
+        "statusCode": 0
+    }
     assert_error(await client.get(media_uri), 404, 6)
     assert_error(await client.get(f"{API}/recordings/MOVINGRECORDING"), 404, 6)
 
@@ -263,12 +290,15 @@ async def test_counters_count_per_route_template(client: httpx.AsyncClient) -> N
     await client.head(rec[0]["mediaFiles"][0]["mediaUri"])
     await client.get(f"{API}/nothing/here")
     counts = (await client.get("/_sandbox/counts")).json()
-    assert counts == {"total": 6, "endpoints": {
-        "GET /api/v2/recordings": 2,
-        "GET /api/v2/recordings/{recordingId}": 2,
-        "HEAD /api/v2/recordings/{recordingId}/play/{fileName}": 1,
-        "GET (unmatched)": 1,
-    }}
+    assert counts == {
+        "total": 6,
+        "endpoints": {
+            "GET /api/v2/recordings": 2,
+            "GET /api/v2/recordings/{recordingId}": 2,
+            "HEAD /api/v2/recordings/{recordingId}/play/{fileName}": 1,
+            "GET (unmatched)": 1,
+        },
+    }
 
 
 async def test_unknown_paths_and_methods_answer_in_the_envelope() -> None:
@@ -280,8 +310,13 @@ async def test_unknown_paths_and_methods_answer_in_the_envelope() -> None:
 async def test_openapi_describes_the_simulated_endpoints(client: httpx.AsyncClient) -> None:
     document = (await client.get("/openapi.json")).json()
     assert document["openapi"].startswith("3.")
-    assert {"/api/v2/recordings", "/api/v2/recordings/{recordingId}",
-            "/api/v2/recordings/{recordingId}/play/{fileName}", "/api/v2/diagnostics/version", "/api/v2/me",
-            "/api/v2/ops/contact-centers/{contactCenterId}/recordings",
-            "/api/v2/ops/contact-centers/{contactCenterId}/recordings/{recordingId}"} == set(document["paths"])
+    assert {
+        "/api/v2/recordings",
+        "/api/v2/recordings/{recordingId}",
+        "/api/v2/recordings/{recordingId}/play/{fileName}",
+        "/api/v2/diagnostics/version",
+        "/api/v2/me",
+        "/api/v2/ops/contact-centers/{contactCenterId}/recordings",
+        "/api/v2/ops/contact-centers/{contactCenterId}/recordings/{recordingId}",
+    } == set(document["paths"])
     assert "originalMediaDesc" in str(document["components"]["schemas"]["Recording"])

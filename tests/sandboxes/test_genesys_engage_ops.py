@@ -62,8 +62,9 @@ async def test_post_creates_and_a_repost_merges(client: httpx.AsyncClient) -> No
     await post(client, same_file)  # same awsS3 bucket and path: replaces that media file
     again = (await _get(client, posted["id"])).json()["recording"]
     assert [m["duration"] for m in again["mediaFiles"]] == ["9000", "8000"]
-    listed = (await client.get(f"{API}/recordings", params={"callerPhoneNumber": "+1650466*"},
-                               auth=ADMIN_AUTH)).json()["recordings"]
+    listed = (await client.get(f"{API}/recordings", params={"callerPhoneNumber": "+1650466*"}, auth=ADMIN_AUTH)).json()[
+        "recordings"
+    ]
     assert [r["id"] for r in listed] == [posted["id"]]
 
 
@@ -111,8 +112,10 @@ async def test_delete_with_unreachable_media_is_a_partial_success(client: httpx.
     posted = example()
     unreachable = f"http://127.0.0.1:{free_port()}/media1.mp3"
     webdav = {**posted["mediaFiles"][0], "mediaDescriptor": {"storage": "webDAV", "path": unreachable}}
-    escaping = {**posted["mediaFiles"][0], "mediaDescriptor": {"storage": "awsS3", "path": "../../escape.mp3",
-                                                               "data": {"bucket": "stage-recordings"}}}
+    escaping = {
+        **posted["mediaFiles"][0],
+        "mediaDescriptor": {"storage": "awsS3", "path": "../../escape.mp3", "data": {"bucket": "stage-recordings"}},
+    }
     posted["mediaFiles"] = [posted["mediaFiles"][0], webdav, escaping]
     assert (await post(client, posted)).json() == {"statusCode": 0}
     files = (await _get(client, posted["id"])).json()["recording"]["mediaFiles"]
@@ -178,7 +181,8 @@ def test_csrf_session_flow_under_uvicorn() -> None:
         assert audio.headers["content-type"] == "audio/wav"
         assert len(audio.content) == int(audio.headers["content-length"])
         assert http.delete(f"/{ops}/{example()['id']}", params={"subresources": "*"}, headers=headers).json() == {
-            "statusCode": 0}
+            "statusCode": 0
+        }
         assert_error(http.get(f"/api/v2/recordings/{example()['id']}", auth=ADMIN_AUTH), 404, 6)
 
 

@@ -49,9 +49,10 @@ def example(region: str = "us-east", **changes: Any) -> dict[str, Any]:
 async def running(cfg: SandboxConfig | None = None, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A started sandbox behind an in-process client (no credentials set; it keeps cookies)."""
     app = create_app(cfg or config(), **options)
-    async with LifespanManager(app) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url=BASE
-    ) as client:
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url=BASE) as client,
+    ):
         yield client
 
 
@@ -82,8 +83,7 @@ async def post(client: httpx.AsyncClient, document: Any) -> httpx.Response:
 
 async def delete(client: httpx.AsyncClient, recording_id: str, subresources: bool = False) -> httpx.Response:
     params = {"subresources": "*"} if subresources else {}
-    return await client.delete(f"{OPS}/{recording_id}", params=params, auth=OPS_AUTH,
-                               headers=await csrf_token(client))
+    return await client.delete(f"{OPS}/{recording_id}", params=params, auth=OPS_AUTH, headers=await csrf_token(client))
 
 
 async def walk(client: httpx.AsyncClient, url: str, auth: tuple[str, str] = ADMIN_AUTH) -> list[dict[str, Any]]:

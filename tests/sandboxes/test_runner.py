@@ -19,8 +19,10 @@ async def test_started_sandboxes_answer_on_their_ports():
             for sandbox in running:
                 assert (await http.get(f"{sandbox.base_url}/_sandbox/counts")).status_code == 200
             bandwidth = by_kind["bandwidth"].connection
-            response = await http.get(f"{bandwidth['base_url']}/v1/users/{bandwidth['user_id']}/recordings",
-                                      auth=(bandwidth["api_token"], bandwidth["api_secret"]))
+            response = await http.get(
+                f"{bandwidth['base_url']}/v1/users/{bandwidth['user_id']}/recordings",
+                auth=(bandwidth["api_token"], bandwidth["api_secret"]),
+            )
             assert response.status_code == 200 and len(response.json()) == 20
     finally:
         await stop_sandboxes(running)
@@ -43,8 +45,10 @@ def test_recgate_sandbox_prints_connection_json_first():
         try:
             assert process.stdout is not None
             connection = json.loads(process.stdout.readline())["bandwidth"]
-            response = httpx.get(f"{connection['base_url']}/v1/users/{connection['user_id']}/recordings",
-                                 auth=(connection["api_token"], connection["api_secret"]))
+            response = httpx.get(
+                f"{connection['base_url']}/v1/users/{connection['user_id']}/recordings",
+                auth=(connection["api_token"], connection["api_secret"]),
+            )
             assert response.status_code == 200 and len(response.json()) == 5
         finally:
             process.send_signal(signal.SIGINT)

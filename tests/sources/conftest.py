@@ -26,20 +26,30 @@ async def running_sandbox(kind: str, *, size: int = 60, rate_limits: bool = Fals
         await stop_sandboxes([sandbox])
 
 
-def source_config(sandbox: RunningSandbox, instance: str, credentials: dict[str, str],
-                  **options: Any) -> SourceConfig:
-    return SourceConfig(instance, SourceKind(sandbox.kind), sandbox.connection["base_url"],
-                        {name: Secret(value) for name, value in credentials.items()}, options)
+def source_config(sandbox: RunningSandbox, instance: str, credentials: dict[str, str], **options: Any) -> SourceConfig:
+    return SourceConfig(
+        instance,
+        SourceKind(sandbox.kind),
+        sandbox.connection["base_url"],
+        {name: Secret(value) for name, value in credentials.items()},
+        options,
+    )
 
 
 @asynccontextmanager
-async def gateway_for(tmp_path: Path, *sources: SourceConfig, redis_url: str | None = None,
-                      ) -> AsyncIterator[httpx.AsyncClient]:
+async def gateway_for(
+    tmp_path: Path,
+    *sources: SourceConfig,
+    redis_url: str | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(data_dir=tmp_path, cursor_secret=Secret("test"), sources=sources, redis_url=redis_url)
     app = create_app(settings)
-    async with LifespanManager(app) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=30
-    ) as client:
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=30
+        ) as client,
+    ):
         yield client
 
 

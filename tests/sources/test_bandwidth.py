@@ -28,8 +28,11 @@ def bandwidth(sandbox, **options):
 async def vendor_listing(sandbox) -> list[dict]:
     c = sandbox.connection
     async with httpx.AsyncClient() as http:
-        response = await http.get(f"{c['base_url']}/v1/users/{c['user_id']}/recordings", params={"size": 1000},
-                                  auth=(c["api_token"], c["api_secret"]))
+        response = await http.get(
+            f"{c['base_url']}/v1/users/{c['user_id']}/recordings",
+            params={"size": 1000},
+            auth=(c["api_token"], c["api_secret"]),
+        )
         return response.json()
 
 
@@ -94,11 +97,13 @@ async def test_gateway_filters_what_catapult_cannot(tmp_path):
 
 
 async def test_an_outage_gives_partial_data_naming_the_source(tmp_path, seed_recording):
-    async with running_sandbox("bandwidth", size=5) as sandbox, gateway_for(
-        tmp_path, bandwidth(sandbox, retries=1, breaker_threshold=100)
-    ) as client:
-        await gql(client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                  r=seed_recording)
+    async with (
+        running_sandbox("bandwidth", size=5) as sandbox,
+        gateway_for(tmp_path, bandwidth(sandbox, retries=1, breaker_threshold=100)) as client,
+    ):
+        await gql(
+            client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }", r=seed_recording
+        )
         await Counts(sandbox.base_url).knobs(outage=True)
         body = await gql(client, LIST, first=10)
         assert [e["node"]["source"]["kind"] for e in body["data"]["recordings"]["edges"]] == ["LOCAL"]
@@ -108,12 +113,14 @@ async def test_an_outage_gives_partial_data_naming_the_source(tmp_path, seed_rec
 
 async def test_the_vendor_rate_limit_is_waited_out(tmp_path):
     """Catapult allows one request a second per family; the 429's reset time is honoured."""
-    async with running_sandbox("bandwidth", size=5, rate_limits=True) as sandbox, gateway_for(
-        tmp_path, bandwidth(sandbox)
-    ) as client:
+    async with (
+        running_sandbox("bandwidth", size=5, rate_limits=True) as sandbox,
+        gateway_for(tmp_path, bandwidth(sandbox)) as client,
+    ):
         first = await gql(client, "{ recordings { nodes { sourceId } } }")
-        second = await client.post("/graphql", json={"query": "{ recordings { nodes { sourceId } } }"},
-                                   headers={"cache-control": "no-cache"})
+        second = await client.post(
+            "/graphql", json={"query": "{ recordings { nodes { sourceId } } }"}, headers={"cache-control": "no-cache"}
+        )
         assert "errors" not in first and second.json() == first
         assert (await Counts(sandbox.base_url).read())["GET /v1/users/{userId}/recordings"] == 3
 
@@ -122,24 +129,34 @@ async def test_replicas_share_cached_responses_through_redis(tmp_path):
     async with running_sandbox("bandwidth", size=10) as sandbox:
         counts = Counts(sandbox.base_url)
         config = bandwidth(sandbox, page_size=10)
-        async with gateway_for(tmp_path / "a", config, redis_url=REDIS_URL) as one, gateway_for(
-            tmp_path / "b", config, redis_url=REDIS_URL
-        ) as two:
-            await gql(one, "{ recordings(first: 5) { nodes { sourceId } } }", )
+        async with (
+            gateway_for(tmp_path / "a", config, redis_url=REDIS_URL) as one,
+            gateway_for(tmp_path / "b", config, redis_url=REDIS_URL) as two,
+        ):
+            await gql(
+                one,
+                "{ recordings(first: 5) { nodes { sourceId } } }",
+            )
             await counts.reset()
-            fresh = await two.post("/graphql", json={"query": "{ recordings(first: 5) { nodes { sourceId } } }"},
-                                   headers={"cache-control": "no-cache"})  # refill, then the other replica reads
+            fresh = await two.post(
+                "/graphql",
+                json={"query": "{ recordings(first: 5) { nodes { sourceId } } }"},
+                headers={"cache-control": "no-cache"},
+            )  # refill, then the other replica reads
             assert "errors" not in fresh.json()
             await counts.reset()
-            await asyncio.gather(gql(one, "{ recordings(first: 5) { nodes { sourceId } } }"),
-                                 gql(two, "{ recordings(first: 5) { nodes { sourceId } } }"))
+            await asyncio.gather(
+                gql(one, "{ recordings(first: 5) { nodes { sourceId } } }"),
+                gql(two, "{ recordings(first: 5) { nodes { sourceId } } }"),
+            )
             assert await counts.read() == {}
 
 
 async def test_media_streams_through_the_gateway(tmp_path):
     async with running_sandbox("bandwidth", size=10) as sandbox, gateway_for(tmp_path, bandwidth(sandbox)) as client:
-        body = await gql(client, '{ recordings(filter: {sources: ["bw"], }, first: 10) '
-                                 '{ nodes { state format media { url } } } }')
+        body = await gql(
+            client, '{ recordings(filter: {sources: ["bw"], }, first: 10) { nodes { state format media { url } } } }'
+        )
         nodes = body["data"]["recordings"]["nodes"]
         node = next(n for n in nodes if n["state"] == "AVAILABLE" and n["format"] == "WAV")
         response = await client.get(node["media"]["url"])
@@ -176,9 +193,12 @@ async def test_state_changes_are_watched_and_published(tmp_path):
 
 
 async def test_a_slow_source_times_out_and_a_failing_one_trips_its_breaker(tmp_path, seed_recording):
-    async with running_sandbox("bandwidth", size=5) as sandbox, gateway_for(
-        tmp_path, bandwidth(sandbox, timeout_s=0.3, retries=0, breaker_threshold=3, breaker_reset_s=60)
-    ) as client:
+    async with (
+        running_sandbox("bandwidth", size=5) as sandbox,
+        gateway_for(
+            tmp_path, bandwidth(sandbox, timeout_s=0.3, retries=0, breaker_threshold=3, breaker_reset_s=60)
+        ) as client,
+    ):
         counts = Counts(sandbox.base_url)
         await counts.knobs(latency_ms=1000)
         slow = await client.post("/graphql", json={"query": LIST_ALL}, headers={"cache-control": "no-cache"})

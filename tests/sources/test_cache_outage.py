@@ -14,13 +14,22 @@ HEALTH = "{ sources { id health { cacheReachable } } }"
 async def test_queries_survive_redis_stopping(tmp_path):
     port = free_port()
     redis = await asyncio.create_subprocess_exec(
-        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
         stdout=asyncio.subprocess.DEVNULL,
     )
     try:
-        async with running_sandbox("bandwidth", size=10) as sandbox, gateway_for(
-            tmp_path, bandwidth(sandbox), redis_url=f"redis://127.0.0.1:{port}/0"
-        ) as client:
+        async with (
+            running_sandbox("bandwidth", size=10) as sandbox,
+            gateway_for(tmp_path, bandwidth(sandbox), redis_url=f"redis://127.0.0.1:{port}/0") as client,
+        ):
             counts = Counts(sandbox.base_url)
             for _ in range(50):  # redis-server takes a moment to accept connections
                 if (await client.get("/readyz")).status_code == 200:

@@ -44,8 +44,9 @@ query($first: Int) {
 async def genesys_sandbox(size: int = 60, **knobs) -> AsyncIterator[RunningSandbox]:
     """A sandbox whose world clock runs a little ahead of ours (its anchor is otherwise floored
     to the minute), so retention dates we set to "now" have passed for it too."""
-    config = SandboxConfig(seed=7, size=size, anchor=datetime.now(UTC) + timedelta(seconds=2),
-                           knobs=Knobs(rate_limits=False, **knobs))
+    config = SandboxConfig(
+        seed=7, size=size, anchor=datetime.now(UTC) + timedelta(seconds=2), knobs=Knobs(rate_limits=False, **knobs)
+    )
     (sandbox,) = await start_sandboxes(["genesys_cloud"], config)
     try:
         yield sandbox
@@ -74,17 +75,21 @@ class Vendor:
             interval = f"{(now - timedelta(days=60)).isoformat()}/{(now + timedelta(days=1)).isoformat()}"
             conversations, page = [], 1
             while True:
-                body = (await http.post("/api/v2/analytics/conversations/details/query",
-                                        json={"interval": interval, "paging": {"pageSize": 100, "pageNumber": page}}
-                                        )).json()
+                body = (
+                    await http.post(
+                        "/api/v2/analytics/conversations/details/query",
+                        json={"interval": interval, "paging": {"pageSize": 100, "pageNumber": page}},
+                    )
+                ).json()
                 conversations += [c["conversationId"] for c in body.get("conversations", [])]
                 if len(conversations) >= body["totalHits"]:
                     break
                 page += 1
             found = []
             for conversation in conversations:
-                response = await http.get(f"/api/v2/conversations/{conversation}/recordings",
-                                          params={"formatId": "NONE"})
+                response = await http.get(
+                    f"/api/v2/conversations/{conversation}/recordings", params={"formatId": "NONE"}
+                )
                 assert response.status_code == 200, response.text
                 found += [{**r, "nativeId": f"{conversation}/{r['id']}"} for r in response.json()]
         return sorted(found, key=lambda r: (r["startTime"], r["nativeId"]), reverse=True)
@@ -135,8 +140,15 @@ async def test_mapping_states_transcoding_and_fields(tmp_path):
         raw = {r["nativeId"]: r for r in await Vendor(sandbox).recordings()}
         body = await gql(client, FIELDS, first=60)
         nodes = body["data"]["recordings"]["nodes"]
-        states = {"AVAILABLE": "AVAILABLE", "RESTORED": "AVAILABLE", "ARCHIVED": "ARCHIVED", "DELETED": "DELETED",
-                  "RESTORING": "RESTORING", "UPLOADING": "PROCESSING", "ERROR": "ERROR"}
+        states = {
+            "AVAILABLE": "AVAILABLE",
+            "RESTORED": "AVAILABLE",
+            "ARCHIVED": "ARCHIVED",
+            "DELETED": "DELETED",
+            "RESTORING": "RESTORING",
+            "UPLOADING": "PROCESSING",
+            "ERROR": "ERROR",
+        }
         transcoding = []
         for node in nodes:
             vendor = raw[node["sourceId"]]
@@ -158,11 +170,13 @@ async def test_mapping_states_transcoding_and_fields(tmp_path):
         assert transcoding, "the seeded data has recordings that are cold in WAV"
 
         async def transcoded() -> bool:  # the sandbox transcodes in at most 1.5 s
-            fresh = await client.post("/graphql", json={"query": FIELDS, "variables": {"first": 60}},
-                                      headers={"cache-control": "no-cache"})
+            fresh = await client.post(
+                "/graphql", json={"query": FIELDS, "variables": {"first": 60}}, headers={"cache-control": "no-cache"}
+            )
             now = {n["sourceId"]: n for n in fresh.json()["data"]["recordings"]["nodes"]}
-            return all(now[n["sourceId"]]["state"] == "AVAILABLE" and now[n["sourceId"]]["mediaFiles"]
-                       for n in transcoding)
+            return all(
+                now[n["sourceId"]]["state"] == "AVAILABLE" and now[n["sourceId"]]["mediaFiles"] for n in transcoding
+            )
 
         await wait_until(transcoded, "the cold recordings are transcoded and AVAILABLE")
 
@@ -189,10 +203,13 @@ async def test_owners_and_annotations_are_batched_and_cached(tmp_path):
         assert await counts.read() == {}, "a second identical query makes no upstream call"
 
         one = GlobalId("gc", "Recording", nodes[0]["sourceId"]).encode()
-        twice = "query($id: ID!) { a: recording(id: $id) { annotations { name } } " \
-                "b: recording(id: $id) { annotations { name } owner { name } } }"
-        fresh = await client.post("/graphql", json={"query": twice, "variables": {"id": one}},
-                                  headers={"cache-control": "no-cache"})
+        twice = (
+            "query($id: ID!) { a: recording(id: $id) { annotations { name } } "
+            "b: recording(id: $id) { annotations { name } owner { name } } }"
+        )
+        fresh = await client.post(
+            "/graphql", json={"query": twice, "variables": {"id": one}}, headers={"cache-control": "no-cache"}
+        )
         assert "errors" not in fresh.json()
         served = await counts.read()
         assert served[ANNOTATIONS] == 1 and served[CONVERSATION] == 1 and served[USERS] == 1, "deduplicated"
@@ -213,8 +230,11 @@ async def test_recordings_by_id_and_their_numbers_in_one_query(tmp_path):
             served = await counts.read()
             assert served[ANALYTICS] == 1, "the numbers of all five come from one analytics query"
             assert served[CONVERSATION] == 5
-        missing = await gql(client, "query($id: ID!) { recording(id: $id) { sourceId } }",
-                            id=GlobalId("gc", "Recording", "no-conversation/no-recording").encode())
+        missing = await gql(
+            client,
+            "query($id: ID!) { recording(id: $id) { sourceId } }",
+            id=GlobalId("gc", "Recording", "no-conversation/no-recording").encode(),
+        )
         assert codes(missing) == ["NOT_FOUND"]
 
 
@@ -223,39 +243,64 @@ ANNOTATED = "query($id: ID!) { recording(id: $id) { annotations { id name descri
 
 async def test_annotations_round_trip_through_the_generic_mutations(tmp_path):
     async with genesys_sandbox(size=20) as sandbox, gateway_for(tmp_path, genesys(sandbox)) as client:
-        node = next(n for n in (await gql(client, FIELDS, first=20))["data"]["recordings"]["nodes"]
-                    if n["kind"] == "CALL" and n["durationMs"] > 60_000)
+        node = next(
+            n
+            for n in (await gql(client, FIELDS, first=20))["data"]["recordings"]["nodes"]
+            if n["kind"] == "CALL" and n["durationMs"] > 60_000
+        )
         before = (await gql(client, ANNOTATED, id=node["id"]))["data"]["recording"]["annotations"]
-        created = await gql(client, """mutation($r: ID!) { createAnnotation(recordingId: $r,
+        created = await gql(
+            client,
+            """mutation($r: ID!) { createAnnotation(recordingId: $r,
             input: {name: "QA", description: "greeting skipped", locationMs: 1000, durationMs: 5000}) { id name } }""",
-                            r=node["id"])
+            r=node["id"],
+        )
         annotation = created["data"]["createAnnotation"]
         after = (await gql(client, ANNOTATED, id=node["id"]))["data"]["recording"]["annotations"]
         assert len(after) == len(before) + 1
-        assert {"id": annotation["id"], "name": "QA", "description": "greeting skipped", "locationMs": 1000,
-                "durationMs": 5000} in after
-        updated = await gql(client, 'mutation($a: ID!) { updateAnnotation(id: $a, input: {description: "ok"}) '
-                                    "{ description locationMs } }", a=annotation["id"])
+        assert {
+            "id": annotation["id"],
+            "name": "QA",
+            "description": "greeting skipped",
+            "locationMs": 1000,
+            "durationMs": 5000,
+        } in after
+        updated = await gql(
+            client,
+            'mutation($a: ID!) { updateAnnotation(id: $a, input: {description: "ok"}) { description locationMs } }',
+            a=annotation["id"],
+        )
         assert updated["data"]["updateAnnotation"] == {"description": "ok", "locationMs": 1000}
         conversation_id, recording_id = node["sourceId"].split("/")
         annotation_id = GlobalId.decode(annotation["id"]).native_id.rsplit("/", 1)[1]
-        one = await gql(client, """query($c: String!, $r: String!, $a: String!) { genesysCloud(source: "gc") {
+        one = await gql(
+            client,
+            """query($c: String!, $r: String!, $a: String!) { genesysCloud(source: "gc") {
             annotation(conversationId: $c, recordingId: $r, annotationId: $a) { name description } } }""",
-                        c=conversation_id, r=recording_id, a=annotation_id)
+            c=conversation_id,
+            r=recording_id,
+            a=annotation_id,
+        )
         assert one["data"]["genesysCloud"]["annotation"] == {"name": "QA", "description": "ok"}
         await gql(client, "mutation($a: ID!) { deleteAnnotation(id: $a) { deletedId } }", a=annotation["id"])
         assert (await gql(client, ANNOTATED, id=node["id"]))["data"]["recording"]["annotations"] == before
-        outside = await gql(client, """mutation($r: ID!) { createAnnotation(recordingId: $r,
-            input: {name: "late", locationMs: 999999999}) { id } }""", r=node["id"])
+        outside = await gql(
+            client,
+            """mutation($r: ID!) { createAnnotation(recordingId: $r,
+            input: {name: "late", locationMs: 999999999}) { id } }""",
+            r=node["id"],
+        )
         assert codes(outside) == ["SOURCE_REJECTED"] and "outside the recording" in outside["errors"][0]["message"]
 
 
 async def test_delete_recording_sets_the_delete_date_or_deletes_the_user_recording(tmp_path):
     async with genesys_sandbox(size=20) as sandbox, gateway_for(tmp_path, genesys(sandbox)) as client:
-        node = next(n for n in (await gql(client, FIELDS, first=20))["data"]["recordings"]["nodes"]
-                    if n["state"] == "AVAILABLE")
-        deleted = await gql(client, "mutation($id: ID!) { deleteRecording(id: $id) { deletedId mediaDeleted } }",
-                            id=node["id"])
+        node = next(
+            n for n in (await gql(client, FIELDS, first=20))["data"]["recordings"]["nodes"] if n["state"] == "AVAILABLE"
+        )
+        deleted = await gql(
+            client, "mutation($id: ID!) { deleteRecording(id: $id) { deletedId mediaDeleted } }", id=node["id"]
+        )
         assert deleted["data"]["deleteRecording"] == {"deletedId": node["id"], "mediaDeleted": True}
         later = {n["sourceId"]: n for n in (await gql(client, FIELDS, first=20))["data"]["recordings"]["nodes"]}
         assert later[node["sourceId"]]["state"] == "DELETED" and later[node["sourceId"]]["retention"]["deleteAt"]
@@ -312,8 +357,9 @@ async def test_media_streams_through_the_gateway(tmp_path):
 
 async def test_users_by_search_and_by_id(tmp_path):
     async with genesys_sandbox(size=10) as sandbox, gateway_for(tmp_path, genesys(sandbox)) as client:
-        body = await gql(client, '{ users(search: "patel", first: 100) { nodes { id name email identities '
-                                 '{ source sourceId } } } }')
+        body = await gql(
+            client, '{ users(search: "patel", first: 100) { nodes { id name email identities { source sourceId } } } }'
+        )
         found = [u for u in body["data"]["users"]["nodes"] if u["identities"][0]["source"] == "gc"]
         assert found and all("patel" in u["name"].lower() for u in found)
         assert [u["email"] for u in found] == sorted(u["email"].casefold() for u in found), "people by email"
@@ -322,16 +368,21 @@ async def test_users_by_search_and_by_id(tmp_path):
 
 
 async def test_faults_give_partial_data_naming_the_source(tmp_path, seed_recording):
-    async with genesys_sandbox(size=10) as sandbox, gateway_for(
-        tmp_path, genesys(sandbox, retries=1, breaker_threshold=100, retry_max_wait_s=1)
-    ) as client:
-        await gql(client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                  r=seed_recording)
+    async with (
+        genesys_sandbox(size=10) as sandbox,
+        gateway_for(tmp_path, genesys(sandbox, retries=1, breaker_threshold=100, retry_max_wait_s=1)) as client,
+    ):
+        await gql(
+            client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }", r=seed_recording
+        )
         query = "{ recordings(first: 10) { nodes { source { kind } } } }"
         assert "errors" not in await gql(client, query)  # the token is fetched and kept
         counts = Counts(sandbox.base_url)
-        for knobs, code in (({"outage": True}, "SOURCE_UNAVAILABLE"), ({"error_rate": 1.0}, "SOURCE_UNAVAILABLE"),
-                            ({"throttle_rate": 1.0}, "SOURCE_RATE_LIMITED")):
+        for knobs, code in (
+            ({"outage": True}, "SOURCE_UNAVAILABLE"),
+            ({"error_rate": 1.0}, "SOURCE_UNAVAILABLE"),
+            ({"throttle_rate": 1.0}, "SOURCE_RATE_LIMITED"),
+        ):
             await counts.knobs(**{"outage": False, "error_rate": 0.0, "throttle_rate": 0.0, **knobs})
             response = await client.post("/graphql", json={"query": query}, headers={"cache-control": "no-cache"})
             body = response.json()
@@ -342,8 +393,9 @@ async def test_faults_give_partial_data_naming_the_source(tmp_path, seed_recordi
 
 async def test_bad_credentials_are_an_auth_error_without_the_secret(tmp_path):
     async with genesys_sandbox(size=5) as sandbox:
-        config = source_config(sandbox, "gc", {"client_id": sandbox.connection["client_id"],
-                                               "client_secret": "not-the-secret-xyz"})
+        config = source_config(
+            sandbox, "gc", {"client_id": sandbox.connection["client_id"], "client_secret": "not-the-secret-xyz"}
+        )
         async with gateway_for(tmp_path, config) as client:
             body = await gql(client, '{ recordings(filter: {sources: ["gc"]}) { nodes { sourceId } } }')
             (error,) = body["errors"]
@@ -356,9 +408,10 @@ async def test_replicas_share_the_access_token_and_responses_through_redis(tmp_p
         counts = Counts(sandbox.base_url)
         config = genesys(sandbox, token_url=f"{sandbox.base_url}/oauth/token")
         query = '{ recordings(filter: {sources: ["gc"]}, first: 5) { nodes { sourceId owner { name } } } }'
-        async with gateway_for(tmp_path / "a", config, redis_url=REDIS_URL) as one, gateway_for(
-            tmp_path / "b", config, redis_url=REDIS_URL
-        ) as two:
+        async with (
+            gateway_for(tmp_path / "a", config, redis_url=REDIS_URL) as one,
+            gateway_for(tmp_path / "b", config, redis_url=REDIS_URL) as two,
+        ):
             await counts.reset()
             first = await one.post("/graphql", json={"query": query}, headers={"cache-control": "no-cache"})
             assert "errors" not in first.json()

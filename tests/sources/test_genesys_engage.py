@@ -74,30 +74,60 @@ async def post_recordings(sandbox: RunningSandbox, posted: list[dict[str, Any]])
         me = await http.get(f"{c['base_url']}/me")
         headers = {me.headers["x-csrf-header"]: me.headers["x-csrf-token"]}
         for document in posted:
-            response = await http.post(f"{c['base_url']}/ops/contact-centers/{c['contact_center_id']}/recordings",
-                                       json=document, headers=headers)
+            response = await http.post(
+                f"{c['base_url']}/ops/contact-centers/{c['contact_center_id']}/recordings",
+                json=document,
+                headers=headers,
+            )
             assert response.json() == {"statusCode": 0}, response.text
 
 
-def recording_document(recording_id: str, start: datetime, *, seconds: int = 30, agent: int = 0,
-                       region: str = REGION, storage: dict[str, Any] | None = None) -> dict[str, Any]:
+def recording_document(
+    recording_id: str,
+    start: datetime,
+    *,
+    seconds: int = 30,
+    agent: int = 0,
+    region: str = REGION,
+    storage: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A small valid POST body: one media file, a customer and an agent."""
     stop = start + timedelta(seconds=seconds)
     return {
-        "id": recording_id, "callerPhoneNumber": "+15550001234", "dialedPhoneNumber": "+18005550000",
+        "id": recording_id,
+        "callerPhoneNumber": "+15550001234",
+        "dialedPhoneNumber": "+18005550000",
         "region": region,
-        "mediaFiles": [{
-            "startTime": start.isoformat(), "stopTime": stop.isoformat(), "callUUID": recording_id,
-            "mediaDescriptor": storage or {"storage": "awsS3", "path": f"tests/{recording_id}.mp3",
-                                           "data": {"bucket": "gir-tests"}},
-            "mediaId": f"{recording_id}.mp3", "type": "audio/mp3", "duration": str(seconds * 1000),
-        }],
+        "mediaFiles": [
+            {
+                "startTime": start.isoformat(),
+                "stopTime": stop.isoformat(),
+                "callUUID": recording_id,
+                "mediaDescriptor": storage
+                or {"storage": "awsS3", "path": f"tests/{recording_id}.mp3", "data": {"bucket": "gir-tests"}},
+                "mediaId": f"{recording_id}.mp3",
+                "type": "audio/mp3",
+                "duration": str(seconds * 1000),
+            }
+        ],
         "eventHistory": [
-            {"occurredAt": start.isoformat(), "event": "Joined",
-             "contact": {"type": "External", "phoneNumber": "+15550001234"}},
-            {"occurredAt": start.isoformat(), "event": "Joined", "data": {"CustomerSegment": "platinum"},
-             "contact": {"type": "User", "phoneNumber": "+14155550000", "userName": f"burst.agent{agent}@example.com",
-                         "firstName": "Burst", "lastName": f"Agent{agent}"}},
+            {
+                "occurredAt": start.isoformat(),
+                "event": "Joined",
+                "contact": {"type": "External", "phoneNumber": "+15550001234"},
+            },
+            {
+                "occurredAt": start.isoformat(),
+                "event": "Joined",
+                "data": {"CustomerSegment": "platinum"},
+                "contact": {
+                    "type": "User",
+                    "phoneNumber": "+14155550000",
+                    "userName": f"burst.agent{agent}@example.com",
+                    "firstName": "Burst",
+                    "lastName": f"Agent{agent}",
+                },
+            },
         ],
     }
 
@@ -106,10 +136,16 @@ async def test_paging_returns_every_recording_once_newest_first_through_dense_wi
     """400 seeded calls plus 150 starting within one minute and 110 starting in the same millisecond."""
     async with engage_sandbox(size=400) as sandbox:
         minute, instant = ANCHOR - timedelta(days=10), ANCHOR - timedelta(days=20, seconds=0.25)
-        await post_recordings(sandbox, [recording_document(f"BURST{i:04d}", minute + timedelta(milliseconds=397 * i),
-                                                           agent=i % 5) for i in range(150)])
-        await post_recordings(sandbox, [recording_document(f"SAME{i:04d}", instant, seconds=20 + i % 40)
-                                        for i in range(110)])
+        await post_recordings(
+            sandbox,
+            [
+                recording_document(f"BURST{i:04d}", minute + timedelta(milliseconds=397 * i), agent=i % 5)
+                for i in range(150)
+            ],
+        )
+        await post_recordings(
+            sandbox, [recording_document(f"SAME{i:04d}", instant, seconds=20 + i % 40) for i in range(110)]
+        )
         expected = [d["id"] for d in await vendor_listing(sandbox)]
         assert len(expected) > 600 and len(set(expected)) == len(expected)
         counts = Counts(sandbox.base_url)
@@ -130,8 +166,9 @@ async def test_a_time_range_inside_the_listing_is_pushed_down(tmp_path):
         expected = [d["id"] for d in listing[41:161]]  # started at or after `older`, before `newer`
         after, before = to_recording(listing[160], "x").start_time, to_recording(listing[40], "x").start_time
         assert (newer, older) and len(expected) == 120
-        found = await walk(client, 25, {"sources": ["engage"], "startedAfter": after.isoformat(),
-                                        "startedBefore": before.isoformat()})
+        found = await walk(
+            client, 25, {"sources": ["engage"], "startedAfter": after.isoformat(), "startedBefore": before.isoformat()}
+        )
         assert found == expected
 
 
@@ -166,12 +203,16 @@ async def test_pushed_down_filters_match_the_local_store_and_the_gateway_filter(
                 pushed = await walk(client, 25, {"sources": ["engage"], **criteria})
                 stored = await walk(client, 25, {"sources": [LOCAL_SOURCE_ID], "region": REGION, **criteria})
                 domain = RecordingFilter(
-                    started_after=datetime.fromisoformat(criteria["startedAfter"]) if "startedAfter" in criteria
+                    started_after=datetime.fromisoformat(criteria["startedAfter"])
+                    if "startedAfter" in criteria
                     else None,
-                    started_before=datetime.fromisoformat(criteria["startedBefore"]) if "startedBefore" in criteria
+                    started_before=datetime.fromisoformat(criteria["startedBefore"])
+                    if "startedBefore" in criteria
                     else None,
-                    caller_number=criteria.get("callerNumber"), dialed_number=criteria.get("dialedNumber"),
-                    participant=criteria.get("participant"), user_data=criteria.get("userData"),
+                    caller_number=criteria.get("callerNumber"),
+                    dialed_number=criteria.get("dialedNumber"),
+                    participant=criteria.get("participant"),
+                    user_data=criteria.get("userData"),
                 )
                 criteria_set = unpushed(domain, frozenset())
                 brute = [r.source_id for r in everything if matches(r, domain, criteria_set)]
@@ -191,13 +232,15 @@ async def test_a_second_identical_query_is_served_from_the_cache_and_a_delete_in
         assert await counts.read() == {}, "a second identical query makes no upstream call"
 
         victim = body["data"]["recordings"]["edges"][3]["node"]
-        deleted = await gql(client, "mutation($id: ID!) { deleteRecording(id: $id) { deletedId complete } }",
-                            id=victim["id"])
+        deleted = await gql(
+            client, "mutation($id: ID!) { deleteRecording(id: $id) { deletedId complete } }", id=victim["id"]
+        )
         assert deleted["data"]["deleteRecording"] == {"deletedId": victim["id"], "complete": True}
         after = await gql(client, LIST, first=20, filter=query)
         ids = [e["node"]["sourceId"] for e in after["data"]["recordings"]["edges"]]
-        assert victim["sourceId"] not in ids and ids[:3] == [e["node"]["sourceId"] for e in
-                                                              body["data"]["recordings"]["edges"][:3]]
+        assert victim["sourceId"] not in ids and ids[:3] == [
+            e["node"]["sourceId"] for e in body["data"]["recordings"]["edges"][:3]
+        ]
         missing = await gql(client, "query($id: ID!) { recording(id: $id) { sourceId } }", id=victim["id"])
         assert codes(missing) == ["NOT_FOUND"]
 

@@ -59,8 +59,10 @@ async def test_create_and_merge_through_the_namespace_with_a_csrf_session(tmp_pa
         recording = merged["genesysEngageCreateRecording"]["recording"]
         assert merged["genesysEngageCreateRecording"]["created"] is False
         assert len(recording["mediaFiles"]) == 2 and recording["endTime"] > created["recording"]["endTime"]
-        assert {p["contact"]["userName"] for p in recording["participants"]} >= {"burst.agent0@example.com",
-                                                                                  "burst.agent3@example.com"}
+        assert {p["contact"]["userName"] for p in recording["participants"]} >= {
+            "burst.agent0@example.com",
+            "burst.agent3@example.com",
+        }
         assert await counts.read() == {POST: 1, GET_ONE: 2}, "the session's token is reused"
 
         listed = await gql(client, LIST, first=5, filter={"sources": ["engage"]})
@@ -128,10 +130,16 @@ async def test_delete_with_media_reports_what_storage_could_not_delete(tmp_path)
 
 async def test_media_streams_through_the_gateway_and_encrypted_files_are_refused(tmp_path, seed_recording):
     async with engage_sandbox(size=40) as sandbox, gateway_for(tmp_path, engage(sandbox)) as client:
-        body = await gql(client, '{ recordings(filter: {sources: ["engage"]}, first: 40) '
-                                 '{ nodes { media { url } mediaFiles { format encrypted sizeBytes mimeType } } } }')
-        node = next(n for n in body["data"]["recordings"]["nodes"]
-                    if n["mediaFiles"][0]["format"] == "MP3" and not n["mediaFiles"][0]["encrypted"])
+        body = await gql(
+            client,
+            '{ recordings(filter: {sources: ["engage"]}, first: 40) '
+            "{ nodes { media { url } mediaFiles { format encrypted sizeBytes mimeType } } } }",
+        )
+        node = next(
+            n
+            for n in body["data"]["recordings"]["nodes"]
+            if n["mediaFiles"][0]["format"] == "MP3" and not n["mediaFiles"][0]["encrypted"]
+        )
         response = await client.get(node["media"]["url"], headers={"Range": "bytes=0-99"})
         assert response.status_code == 200, "GWS ignores Range: the whole file"
         assert response.headers["content-type"] == "audio/mp3"
@@ -140,28 +148,35 @@ async def test_media_streams_through_the_gateway_and_encrypted_files_are_refused
         sealed = {**seed_recording, "id": "SEALED00000000000000000000000001", "region": REGION}
         created = await gql(client, CREATE, source="engage", input=sealed)
         recording_id = created["data"]["genesysEngageCreateRecording"]["recording"]["id"]
-        link = await gql(client, "query($id: ID!) { recording(id: $id) { media { url } mediaFiles { encrypted } } }",
-                         id=recording_id)
+        link = await gql(
+            client, "query($id: ID!) { recording(id: $id) { media { url } mediaFiles { encrypted } } }", id=recording_id
+        )
         assert link["data"]["recording"]["mediaFiles"] == [{"encrypted": True}]
         refused = await client.get(link["data"]["recording"]["media"]["url"])
         assert refused.status_code == 415 and "Recording Crypto Server" in refused.json()["error"]
 
 
 async def test_faults_give_partial_data_naming_the_source(tmp_path, seed_recording):
-    async with engage_sandbox(size=5) as sandbox, gateway_for(
-        tmp_path, engage(sandbox, retries=0, breaker_threshold=100)
-    ) as client:
-        await gql(client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                  r=seed_recording)
+    async with (
+        engage_sandbox(size=5) as sandbox,
+        gateway_for(tmp_path, engage(sandbox, retries=0, breaker_threshold=100)) as client,
+    ):
+        await gql(
+            client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }", r=seed_recording
+        )
         counts = Counts(sandbox.base_url)
-        sources = '{ sources { id kind capabilities health { status } } }'
+        sources = "{ sources { id kind capabilities health { status } } }"
         (engage_source,) = [s for s in (await gql(client, sources))["data"]["sources"] if s["id"] == "engage"]
         assert engage_source["kind"] == "GENESYS_ENGAGE" and engage_source["health"] == {"status": "UP"}
         assert {"SEARCH", "MEDIA", "INGEST", "DELETE", "FILTER_PARTICIPANT", "FILTER_REGION"} <= set(
-            engage_source["capabilities"])
+            engage_source["capabilities"]
+        )
         query = {"query": "{ recordings(first: 10) { nodes { source { id } } } }"}
-        for knobs, code in (({"outage": True}, "SOURCE_UNAVAILABLE"), ({"error_rate": 1.0}, "SOURCE_UNAVAILABLE"),
-                            ({"throttle_rate": 1.0}, "SOURCE_RATE_LIMITED")):
+        for knobs, code in (
+            ({"outage": True}, "SOURCE_UNAVAILABLE"),
+            ({"error_rate": 1.0}, "SOURCE_UNAVAILABLE"),
+            ({"throttle_rate": 1.0}, "SOURCE_RATE_LIMITED"),
+        ):
             await counts.knobs(**{"outage": False, "error_rate": 0.0, "throttle_rate": 0.0, **knobs})
             body = (await client.post("/graphql", json=query, headers={"cache-control": "no-cache"})).json()
             assert body["data"]["recordings"]["nodes"] == [{"source": {"id": "local"}}], knobs
@@ -182,8 +197,9 @@ async def test_the_namespace_searches_with_the_vendors_own_parameters(tmp_path):
               offset hasNextPage hasPreviousPage recordings { id region document recording { sourceId } } }
             recording(id: $id) { id document } } }"""
         start, end = listing[60]["startTime"], listing[5]["stopTime"]
-        body = await gql(client, query, id=newest["id"], start=start.replace("+0000", "Z"),
-                         end=end.replace("+0000", "Z"), offset=10)
+        body = await gql(
+            client, query, id=newest["id"], start=start.replace("+0000", "Z"), end=end.replace("+0000", "Z"), offset=10
+        )
         assert "errors" not in body, body
         namespace = body["data"]["genesysEngage"]
         assert (namespace["source"], namespace["region"]) == ("engage", REGION)
@@ -192,12 +208,15 @@ async def test_the_namespace_searches_with_the_vendors_own_parameters(tmp_path):
         page = namespace["recordings"]
         assert [r["id"] for r in page["recordings"]] == [d["id"] for d in expected[10:20]]
         assert page["hasPreviousPage"] and page["hasNextPage"] == (len(expected) > 20)
-        assert all(r["recording"]["sourceId"] == r["id"] and "mediaUri" in r["document"]["mediaFiles"][0]
-                   for r in page["recordings"])
+        assert all(
+            r["recording"]["sourceId"] == r["id"] and "mediaUri" in r["document"]["mediaFiles"][0]
+            for r in page["recordings"]
+        )
         assert namespace["recording"]["document"] == newest
 
-        missing = await gql(client, '{ genesysEngage(source: "engage") { recording(id: "NOPE") { id } '
-                                    'recordings { offset } } }')
+        missing = await gql(
+            client, '{ genesysEngage(source: "engage") { recording(id: "NOPE") { id } recordings { offset } } }'
+        )
         assert codes(missing) == ["BAD_USER_INPUT"], "GWS needs at least one search parameter"
         wrong = await gql(client, '{ genesysEngage(source: "local") { region } }')
         assert codes(wrong) == ["BAD_USER_INPUT"]
@@ -205,8 +224,10 @@ async def test_the_namespace_searches_with_the_vendors_own_parameters(tmp_path):
 
 async def test_owners_of_engage_recordings_resolve_from_their_contacts(tmp_path):
     async with engage_sandbox(size=20) as sandbox, gateway_for(tmp_path, engage(sandbox)) as client:
-        body = await gql(client, '{ recordings(filter: {sources: ["engage"]}, first: 20) '
-                                 "{ nodes { owner { name email username } } } }")
+        body = await gql(
+            client,
+            '{ recordings(filter: {sources: ["engage"]}, first: 20) { nodes { owner { name email username } } } }',
+        )
         assert "errors" not in body, body
         owners = [n["owner"] for n in body["data"]["recordings"]["nodes"] if n["owner"]]
         assert owners and all(o["username"] and o["name"] for o in owners)

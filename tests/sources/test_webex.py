@@ -62,8 +62,11 @@ async def test_paging_over_more_than_thirty_days_returns_each_recording_once_in_
         everything = await vendor_listing(sandbox)
         created = sorted(datetime.fromisoformat(i["createTime"]) for i in everything)
         assert created[-1] - created[0] > timedelta(days=29)
-        span = {"sources": ["wx"], "startedAfter": stamp(NOW - timedelta(days=45)),
-                "startedBefore": stamp(NOW + timedelta(days=1))}
+        span = {
+            "sources": ["wx"],
+            "startedAfter": stamp(NOW - timedelta(days=45)),
+            "startedBefore": stamp(NOW + timedelta(days=1)),
+        }
         counts = Counts(sandbox.base_url)
         for first in (7, 25, 100):
             await counts.reset()
@@ -82,16 +85,20 @@ async def test_paging_over_more_than_thirty_days_returns_each_recording_once_in_
 
 async def test_ties_in_create_time_page_like_the_merge_orders_them(tmp_path):
     """Webex orders equal createTimes by id ascending; the gateway's merge wants id descending."""
-    async with running_sandbox("webex", size=2000) as sandbox, gateway_for(
-        tmp_path, webex(sandbox, page_size=1)
-    ) as client:
+    async with (
+        running_sandbox("webex", size=2000) as sandbox,
+        gateway_for(tmp_path, webex(sandbox, page_size=1)) as client,
+    ):
         everything = await vendor_listing(sandbox)
         times = [i["createTime"] for i in everything]
         tie = datetime.fromisoformat(next(t for t in times if times.count(t) > 1))
         window = [i for i in everything if abs(datetime.fromisoformat(i["createTime"]) - tie) < timedelta(minutes=30)]
         assert len(window) > 2
-        span = {"sources": ["wx"], "startedAfter": stamp(tie - timedelta(minutes=30)),
-                "startedBefore": stamp(tie + timedelta(minutes=30))}
+        span = {
+            "sources": ["wx"],
+            "startedAfter": stamp(tie - timedelta(minutes=30)),
+            "startedBefore": stamp(tie + timedelta(minutes=30)),
+        }
         for first in (1, 2, 5):
             assert await walk(client, first, span) == ordered(window)
             assert await walk(client, first, span, {"field": "START_TIME", "direction": "ASC"}) == ordered(
@@ -138,8 +145,10 @@ async def test_owners_are_fetched_85_ids_a_call_and_cached(tmp_path):
     async with running_sandbox("webex", size=400) as sandbox, gateway_for(tmp_path, webex(sandbox)) as client:
         everything = await vendor_listing(sandbox)
         middle = sorted(i["createTime"] for i in everything)[len(everything) // 2]
-        variables = {"newer": {"sources": ["wx"], "startedAfter": middle},
-                     "older": {"sources": ["wx"], "startedBefore": middle}}
+        variables = {
+            "newer": {"sources": ["wx"], "startedAfter": middle},
+            "older": {"sources": ["wx"], "startedBefore": middle},
+        }
         counts = Counts(sandbox.base_url)
         await counts.reset()
         body = await gql(client, query, **variables)
@@ -165,8 +174,11 @@ async def test_people_search_and_user_by_id(tmp_path):
         name = by_email[-1]["name"]
         by_name = (await gql(client, query, s=name.split()[0]))["data"]["users"]["nodes"]
         assert name in {u["name"] for u in by_name}
-        user = await gql(client, "query($id: ID!) { user(id: $id) { email } }",
-                         id=GlobalId("wx", "User", person_id(owner["ownerId"])).encode())
+        user = await gql(
+            client,
+            "query($id: ID!) { user(id: $id) { email } }",
+            id=GlobalId("wx", "User", person_id(owner["ownerId"])).encode(),
+        )
         assert user["data"]["user"] == {"email": owner["ownerEmail"]}
 
 
@@ -190,14 +202,19 @@ async def test_sorting_by_duration_is_reported_unsupported(tmp_path):
 
 
 async def test_faults_give_partial_data_naming_the_source(tmp_path, seed_recording):
-    async with running_sandbox("webex", size=10) as sandbox, gateway_for(
-        tmp_path, webex(sandbox, retries=1, breaker_threshold=100)
-    ) as client:
-        await gql(client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                  r=seed_recording)
+    async with (
+        running_sandbox("webex", size=10) as sandbox,
+        gateway_for(tmp_path, webex(sandbox, retries=1, breaker_threshold=100)) as client,
+    ):
+        await gql(
+            client, "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }", r=seed_recording
+        )
         counts = Counts(sandbox.base_url)
-        for knobs, code in (({"outage": True}, "SOURCE_UNAVAILABLE"), ({"error_rate": 1.0}, "SOURCE_UNAVAILABLE"),
-                            ({"throttle_rate": 1.0, "retry_after_s": 0.1}, "SOURCE_RATE_LIMITED")):
+        for knobs, code in (
+            ({"outage": True}, "SOURCE_UNAVAILABLE"),
+            ({"error_rate": 1.0}, "SOURCE_UNAVAILABLE"),
+            ({"throttle_rate": 1.0, "retry_after_s": 0.1}, "SOURCE_RATE_LIMITED"),
+        ):
             await counts.knobs(**{"outage": False, "error_rate": 0.0, "throttle_rate": 0.0, **knobs})
             query = "{ recordings(first: 10) { nodes { source { id } } } }"
             response = await client.post("/graphql", json={"query": query}, headers={"cache-control": "no-cache"})
@@ -222,17 +239,22 @@ async def test_a_refused_token_is_an_auth_error_without_the_token(tmp_path):
 
 
 async def test_the_vendor_rate_limit_is_waited_out(tmp_path):
-    async with running_sandbox("webex", size=5, rate_limits=True) as sandbox, gateway_for(
-        tmp_path, webex(sandbox)
-    ) as client:
+    async with (
+        running_sandbox("webex", size=5, rate_limits=True) as sandbox,
+        gateway_for(tmp_path, webex(sandbox)) as client,
+    ):
         counts = Counts(sandbox.base_url)
         await counts.knobs(rate_limit={"limit": 1, "period_s": 1.0})
         # Within one 30-day window: one list call a query.
         query = "query($f: RecordingFilter) { recordings(filter: $f) { nodes { sourceId } } }"
-        window = {"sources": ["wx"], "startedAfter": stamp(NOW - timedelta(days=28)),
-                  "startedBefore": stamp(NOW + timedelta(days=1))}
+        window = {
+            "sources": ["wx"],
+            "startedAfter": stamp(NOW - timedelta(days=28)),
+            "startedBefore": stamp(NOW + timedelta(days=1)),
+        }
         first = await gql(client, query, f=window)
-        second = await client.post("/graphql", json={"query": query, "variables": {"f": window}},
-                                   headers={"cache-control": "no-cache"})
+        second = await client.post(
+            "/graphql", json={"query": query, "variables": {"f": window}}, headers={"cache-control": "no-cache"}
+        )
         assert "errors" not in first and second.json() == first
         assert (await counts.read())[LIST_CALLS] == 3  # the second call was refused once, then waited out

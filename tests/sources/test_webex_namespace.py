@@ -20,9 +20,11 @@ WEBEX_LIST = """query($filter: WebexRecordingFilter, $first: Int!, $after: Strin
 
 UNIFIED = '{ recordings(filter: {sources: ["wx"]}, first: 100) { nodes { sourceId state } } }'
 
-MOVES = {name: f"""mutation($input: WebexRecycleBinInput!) {{ {name}(source: "wx", input: $input) {{
+MOVES = {
+    name: f"""mutation($input: WebexRecycleBinInput!) {{ {name}(source: "wx", input: $input) {{
   source recordingIds all ownerEmail recordings {{ id status recording {{ state }} }} }} }}"""
-         for name in ("webexSoftDeleteRecordings", "webexRestoreRecordings", "webexPurgeRecordings")}
+    for name in ("webexSoftDeleteRecordings", "webexRestoreRecordings", "webexPurgeRecordings")
+}
 
 
 async def webex_walk(client, filter, first=25) -> list[dict]:
@@ -47,8 +49,11 @@ async def test_details_links_metadata_and_media(tmp_path):
         body = await gql(client, DETAILS, id=item["id"])
         assert "errors" not in body, body
         details = body["data"]["webex"]["recording"]
-        assert [details["id"], details["ownerEmail"], details["status"]] == [item["id"], item["ownerEmail"],
-                                                                             "available"]
+        assert [details["id"], details["ownerEmail"], details["status"]] == [
+            item["id"],
+            item["ownerEmail"],
+            "available",
+        ]
         assert details["callSessionId"] == item["serviceData"]["callSessionId"]
         assert details["metadata"]["serviceData"]["callRecordingId"] == item["id"]
         assert details["recording"]["sourceId"] == item["id"] and details["recording"]["state"] == "AVAILABLE"
@@ -58,14 +63,15 @@ async def test_details_links_metadata_and_media(tmp_path):
             audio = await http.get(links["audioDownloadLink"])
         assert audio.status_code == 200 and audio.headers["content-type"] == "audio/mpeg"
         # The unified recording by id, and its media streamed through the gateway.
-        unified = await gql(client, 'query($id: ID!) { recording(id: $id) { title media { url } } }',
-                            id=details["recording"]["id"])
+        unified = await gql(
+            client, "query($id: ID!) { recording(id: $id) { title media { url } } }", id=details["recording"]["id"]
+        )
         assert unified["data"]["recording"]["title"] == item["topic"]
         media = await client.get(unified["data"]["recording"]["media"]["url"], headers={"range": "bytes=0-99"})
         assert media.status_code == 206 and media.content == audio.content[:100]
         assert (await gql(client, DETAILS, id="no-such-recording"))["data"]["webex"]["recording"] is None
         missing = GlobalId("wx", "Recording", "no-such-recording").encode()
-        assert codes(await gql(client, 'query($id: ID!) { recording(id: $id) { id } }', id=missing)) == ["NOT_FOUND"]
+        assert codes(await gql(client, "query($id: ID!) { recording(id: $id) { id } }", id=missing)) == ["NOT_FOUND"]
 
 
 async def test_namespace_list_with_vendor_filters_pages_over_any_range(tmp_path):
@@ -101,7 +107,9 @@ async def test_soft_delete_restore_purge_are_visible_in_later_queries(tmp_path):
         payload = moved["data"]["webexSoftDeleteRecordings"]
         assert payload["recordingIds"] == [a, b] and payload["all"] is False
         assert [(r["id"], r["status"], r["recording"]["state"]) for r in payload["recordings"]] == [
-            (a, "deleted", "DELETED"), (b, "deleted", "DELETED")]
+            (a, "deleted", "DELETED"),
+            (b, "deleted", "DELETED"),
+        ]
         await counts.reset()
         assert not {a, b} & unified_ids(await gql(client, UNIFIED)), "the mutation invalidated the cached list"
         assert (await counts.read())["GET /v1/admin/convergedRecordings"] >= 1
@@ -113,8 +121,11 @@ async def test_soft_delete_restore_purge_are_visible_in_later_queries(tmp_path):
         purged = await gql(client, MOVES["webexPurgeRecordings"], input={"recordingIds": [b]})
         assert [r["status"] for r in purged["data"]["webexPurgeRecordings"]["recordings"]] == ["purged"]
         assert b in {n["id"] for n in await webex_walk(client, {"status": "PURGED"})}
-        by_id = await gql(client, 'query($id: ID!) { recording(id: $id) { state vendorData mediaFiles { id } } }',
-                          id=GlobalId("wx", "Recording", b).encode())
+        by_id = await gql(
+            client,
+            "query($id: ID!) { recording(id: $id) { state vendorData mediaFiles { id } } }",
+            id=GlobalId("wx", "Recording", b).encode(),
+        )
         assert by_id["data"]["recording"]["state"] == "DELETED"
         assert by_id["data"]["recording"]["vendorData"]["status"] == "purged"
         assert by_id["data"]["recording"]["mediaFiles"] == []
@@ -138,11 +149,13 @@ async def test_recycle_bin_rules_are_input_errors_and_vendor_refusals_name_the_s
         recording_id = (await vendor_listing(sandbox))[0]["id"]
         counts = Counts(sandbox.base_url)
         await counts.reset()
-        for bad, field in (({"all": True, "recordingIds": [recording_id], "ownerEmail": "a@x.com"}, "recordingIds"),
-                           ({"all": True}, "ownerEmail"),
-                           ({"recordingIds": [recording_id], "ownerEmail": "a@x.com"}, "ownerEmail"),
-                           ({"recordingIds": []}, "recordingIds"),
-                           ({"recordingIds": [f"r{i}" for i in range(101)]}, "recordingIds")):
+        for bad, field in (
+            ({"all": True, "recordingIds": [recording_id], "ownerEmail": "a@x.com"}, "recordingIds"),
+            ({"all": True}, "ownerEmail"),
+            ({"recordingIds": [recording_id], "ownerEmail": "a@x.com"}, "ownerEmail"),
+            ({"recordingIds": []}, "recordingIds"),
+            ({"recordingIds": [f"r{i}" for i in range(101)]}, "recordingIds"),
+        ):
             body = await gql(client, MOVES["webexPurgeRecordings"], input=bad)
             (error,) = body["errors"]
             assert error["extensions"]["code"] == "BAD_USER_INPUT", bad
@@ -162,8 +175,9 @@ async def test_recycle_bin_rules_are_input_errors_and_vendor_refusals_name_the_s
 async def test_recycle_bin_needs_an_admin_token(tmp_path):
     async with running_sandbox("webex", size=5) as sandbox:
         config = webex(sandbox)
-        config = type(config)(config.instance, config.kind, config.base_url,
-                              {"token": config.credentials["token"]}, config.options)
+        config = type(config)(
+            config.instance, config.kind, config.base_url, {"token": config.credentials["token"]}, config.options
+        )
         async with gateway_for(tmp_path, config) as client:
             body = await gql(client, MOVES["webexSoftDeleteRecordings"], input={"recordingIds": ["x"]})
             assert codes(body) == ["UNSUPPORTED"]
@@ -174,12 +188,13 @@ async def test_delete_is_permanent_and_invalidates(tmp_path):
         first, second = (item["id"] for item in (await vendor_listing(sandbox))[:2])
         assert {first, second} <= unified_ids(await gql(client, UNIFIED))
         global_id = GlobalId("wx", "Recording", first).encode()
-        assert "errors" not in await gql(client, 'query($id: ID!) { recording(id: $id) { id } }', id=global_id)
-        deleted = await gql(client, 'mutation($id: ID!) { deleteRecording(id: $id) { deletedId mediaDeleted } }',
-                            id=global_id)
+        assert "errors" not in await gql(client, "query($id: ID!) { recording(id: $id) { id } }", id=global_id)
+        deleted = await gql(
+            client, "mutation($id: ID!) { deleteRecording(id: $id) { deletedId mediaDeleted } }", id=global_id
+        )
         assert deleted["data"]["deleteRecording"] == {"deletedId": global_id, "mediaDeleted": True}
         assert first not in unified_ids(await gql(client, UNIFIED))
-        assert codes(await gql(client, 'query($id: ID!) { recording(id: $id) { id } }', id=global_id)) == ["NOT_FOUND"]
+        assert codes(await gql(client, "query($id: ID!) { recording(id: $id) { id } }", id=global_id)) == ["NOT_FOUND"]
         assert (await gql(client, DETAILS, id=first))["data"]["webex"]["recording"] is None
         query = """mutation($id: String!, $comment: String) {
           webexDeleteRecording(source: "wx", id: $id, reason: "legal hold ended", comment: $comment)

@@ -21,8 +21,12 @@ def test_the_seed_example_is_valid(seed_recording):
 
 @pytest.mark.parametrize("key", ["id", "callerPhoneNumber", "dialedPhoneNumber", "region"])
 def test_mandatory_strings_must_be_present_non_empty_and_trimmed(seed_recording, key):
-    for value, message in ((None, "is required"), ("", "must be a non-empty string"),
-                           (" x", "must not have leading or trailing spaces"), ("x ", "must not have")):
+    for value, message in (
+        (None, "is required"),
+        ("", "must be a non-empty string"),
+        (" x", "must not have leading or trailing spaces"),
+        ("x ", "must not have"),
+    ):
         document = copy.deepcopy(seed_recording)
         document[key] = value
         if value is None:
@@ -129,13 +133,21 @@ def test_merge_identifies_events_by_time_event_and_phone(seed_recording):
     repost["eventHistory"].append(joined)
     merged = engage.merge(first, repost)
     assert [(e["event"], e["contact"]["firstName"]) for e in merged["eventHistory"]] == [
-        ("Left", "Dmitry"), ("Joined", "Dmitry")
+        ("Left", "Dmitry"),
+        ("Joined", "Dmitry"),
     ]
 
 
 def test_parse_query():
-    query = engage.parse_query({"callerPhoneNumber": "+1650*", "userName": "Alice AND Amber",
-                                "startTime": "0", "endTime": "2020-01-01T00:00:00Z", "userData": "tom jerry*"})
+    query = engage.parse_query(
+        {
+            "callerPhoneNumber": "+1650*",
+            "userName": "Alice AND Amber",
+            "startTime": "0",
+            "endTime": "2020-01-01T00:00:00Z",
+            "userData": "tom jerry*",
+        }
+    )
     assert query.caller == "+1650*"
     assert query.user_terms == ("Alice", "Amber") and query.user_all_terms
     assert query.started_after == datetime(1970, 1, 1, tzinfo=UTC)

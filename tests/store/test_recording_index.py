@@ -20,10 +20,25 @@ SOURCE = "bw"
 WALK = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def recording(i: int, *, start: datetime | None = START, duration: int | None = 1000, call: str | None = None,
-              caller: str | None = None, state: RecordingState = RecordingState.AVAILABLE) -> Recording:
-    return Recording(SOURCE, f"r{i:03d}", RecordingKind.CALL, state, start_time=start, duration_ms=duration,
-                     call_id=call, caller_number=caller)
+def recording(
+    i: int,
+    *,
+    start: datetime | None = START,
+    duration: int | None = 1000,
+    call: str | None = None,
+    caller: str | None = None,
+    state: RecordingState = RecordingState.AVAILABLE,
+) -> Recording:
+    return Recording(
+        SOURCE,
+        f"r{i:03d}",
+        RecordingKind.CALL,
+        state,
+        start_time=start,
+        duration_ms=duration,
+        call_id=call,
+        caller_number=caller,
+    )
 
 
 def merge_key(r: Recording, sort: SortField) -> tuple:
@@ -48,9 +63,15 @@ async def walk(index: SourceIndex, search: RecordingSearch, first: int) -> list[
 
 
 def test_recordings_survive_the_json_round_trip():
-    full = Recording(SOURCE, "x", RecordingKind.MEETING, RecordingState.PROCESSING, start_time=START,
-                     participants=(Participant(Contact(ContactType.USER, user_name="ann"), START, None),),
-                     vendor_data={"nested": [1, {"a": None}]})
+    full = Recording(
+        SOURCE,
+        "x",
+        RecordingKind.MEETING,
+        RecordingState.PROCESSING,
+        start_time=START,
+        participants=(Participant(Contact(ContactType.USER, user_name="ann"), START, None),),
+        vendor_data={"nested": [1, {"a": None}]},
+    )
     assert decode(Recording, encode(full)) == full
 
 
@@ -64,8 +85,14 @@ async def walked(store: RecordingStore, recordings: list) -> SourceIndex:
 
 async def test_keyset_pages_follow_the_merge_order_in_every_direction(store: RecordingStore):
     rng = random.Random(3)
-    recordings = [recording(i, start=START + timedelta(seconds=rng.randrange(5)) if i % 7 else None,
-                            duration=rng.randrange(3) * 1000 if i % 5 else None) for i in range(40)]
+    recordings = [
+        recording(
+            i,
+            start=START + timedelta(seconds=rng.randrange(5)) if i % 7 else None,
+            duration=rng.randrange(3) * 1000 if i % 5 else None,
+        )
+        for i in range(40)
+    ]
     source = await walked(store, recordings)
     for sort in SortField:
         for descending in (True, False):
@@ -76,8 +103,9 @@ async def test_keyset_pages_follow_the_merge_order_in_every_direction(store: Rec
 
 async def test_listing_waits_for_a_complete_walk_and_counts_only_what_it_filters_exactly(store: RecordingStore):
     index = SourceIndex(SOURCE, RecordingIndex(store.engine))
-    await index.store.upsert(SOURCE, [recording(i, state=RecordingState(("available", "error")[i % 2]))
-                                      for i in range(6)], WALK)
+    await index.store.upsert(
+        SOURCE, [recording(i, state=RecordingState(("available", "error")[i % 2])) for i in range(6)], WALK
+    )
     ascending = RecordingSearch(descending=False)
     assert await index.count(ascending) is None
     with pytest.raises(SourceUnavailable):  # an index never walked to its end does not list
@@ -108,7 +136,11 @@ async def test_a_walk_keeps_known_numbers_and_prune_drops_what_it_did_not_see(st
     assert await index.pending_calls(SOURCE, 10) == ["c2", "c1"]
     page = await index.page(SOURCE, IndexQuery(), sort=SortKey.START_TIME, descending=True, after=None, limit=10)
     assert [(r.source_id, r.caller_number) for r, _ in page] == [
-        ("r004", "+1650"), ("r003", None), ("r002", None), ("r001", None)]
+        ("r004", "+1650"),
+        ("r003", None),
+        ("r002", None),
+        ("r001", None),
+    ]
     # A recording whose call changed is not given the old call's numbers.
     await index.upsert(SOURCE, [recording(4, call="c9")], later)
     assert await index.known_numbers(SOURCE, [recording(4, call="c9")]) == {}
@@ -116,11 +148,20 @@ async def test_a_walk_keeps_known_numbers_and_prune_drops_what_it_did_not_see(st
 
 async def test_caller_numbers_narrow_but_keep_unknown_ones(store: RecordingStore):
     index = RecordingIndex(store.engine)
-    await index.upsert(SOURCE, [recording(0, call="c0"), recording(1, call="c1"), recording(2, caller="+1650_1"),
-                                recording(3, caller="+16501")], WALK)
+    await index.upsert(
+        SOURCE,
+        [
+            recording(0, call="c0"),
+            recording(1, call="c1"),
+            recording(2, caller="+1650_1"),
+            recording(3, caller="+16501"),
+        ],
+        WALK,
+    )
     await index.set_numbers(SOURCE, {"c0": CallDetails(SOURCE, "c0", "+1650_1", None)})
-    page = await index.page(SOURCE, IndexQuery(caller="+1650_*"), sort=SortKey.START_TIME, descending=False,
-                            after=None, limit=10)
+    page = await index.page(
+        SOURCE, IndexQuery(caller="+1650_*"), sort=SortKey.START_TIME, descending=False, after=None, limit=10
+    )
     assert [r.source_id for r, _ in page] == ["r000", "r001", "r002"]
 
 
@@ -133,7 +174,8 @@ async def test_seeking_lists_just_what_sorts_after_any_sources_key(store: Record
             for value, _, native_id in (merge_key(r, sort) for r in recordings):
                 # This recording's key, and keys of other sources' recordings tied with it.
                 for at in ((value, SOURCE, native_id), (value, "a-source", "x"), (value, "z-source", "x")):
-                    after = [r for r in recordings if (merge_key(r, sort) < at if descending
-                                                       else merge_key(r, sort) > at)]
+                    after = [
+                        r for r in recordings if (merge_key(r, sort) < at if descending else merge_key(r, sort) > at)
+                    ]
                     page = await source.list_recordings(search, source.seek(search, at), 100)
                     assert [r.source_id for r in page.items] == brute_force(after, sort, descending), at

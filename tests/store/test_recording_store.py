@@ -253,8 +253,13 @@ async def test_ingest_many_merges_and_indexes_in_one_transaction(store, seed_rec
 
 
 async def test_a_recording_with_only_external_contacts(store, seed_recording):
-    seed_recording["eventHistory"] = [{"occurredAt": "2013-05-18T22:25:56.000+0000", "event": "Joined",
-                                       "contact": {"type": "External", "phoneNumber": "UNKNOWN"}}]
+    seed_recording["eventHistory"] = [
+        {
+            "occurredAt": "2013-05-18T22:25:56.000+0000",
+            "event": "Joined",
+            "contact": {"type": "External", "phoneNumber": "UNKNOWN"},
+        }
+    ]
     assert (await store.ingest(seed_recording)).created
     assert await store.users() == []
     assert [d["id"] for d in await store.search(parse_query({"userName": "*"}), limit=10)] == []

@@ -51,8 +51,9 @@ class GenesysCloudAdmin:
     async def _get(self, path: str, entity: str, **params: Any) -> Any:
         return await self.upstream.get_json(path, entity=entity, params=_params(**params))
 
-    async def _write(self, method: str, path: str, invalidates: Iterable[str], *, body: Any = None,
-                     **params: Any) -> httpx.Response:
+    async def _write(
+        self, method: str, path: str, invalidates: Iterable[str], *, body: Any = None, **params: Any
+    ) -> httpx.Response:
         kwargs: dict[str, Any] = {"params": _params(**params)}
         if body is not None:
             kwargs["json"] = body
@@ -65,8 +66,13 @@ class GenesysCloudAdmin:
     # -- user recordings ---------------------------------------------------------------------
 
     async def user_recordings(self, page_size: int | None, page_number: int | None, expand: bool) -> Listing:
-        listing: Listing = await self._get(_USER_RECORDINGS, "recording_list", pageSize=page_size,
-                                           pageNumber=page_number, expand="conversation" if expand else None)
+        listing: Listing = await self._get(
+            _USER_RECORDINGS,
+            "recording_list",
+            pageSize=page_size,
+            pageNumber=page_number,
+            expand="conversation" if expand else None,
+        )
         return listing
 
     async def user_recordings_summary(self) -> dict[str, Any]:
@@ -74,8 +80,9 @@ class GenesysCloudAdmin:
         return summary
 
     async def update_user_recording(self, recording_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        response = await self._write("PUT", f"{_USER_RECORDINGS}/{recording_id}", _RECORDING_ENTITIES,
-                                     body=dict(body), expand="conversation")
+        response = await self._write(
+            "PUT", f"{_USER_RECORDINGS}/{recording_id}", _RECORDING_ENTITIES, body=dict(body), expand="conversation"
+        )
         result: dict[str, Any] = response.json()
         return result
 
@@ -84,11 +91,17 @@ class GenesysCloudAdmin:
 
     # -- conversation recordings -------------------------------------------------------------
 
-    async def update_recording_retention(self, conversation_id: str, recording_id: str, body: Mapping[str, Any],
-                                         clear_export: bool | None) -> dict[str, Any]:
+    async def update_recording_retention(
+        self, conversation_id: str, recording_id: str, body: Mapping[str, Any], clear_export: bool | None
+    ) -> dict[str, Any]:
         """``PUT .../recordings/{id}``: only archiveDate/deleteDate (and exportDate) are acted on."""
-        response = await self._write("PUT", f"{_API}/conversations/{conversation_id}/recordings/{recording_id}",
-                                     _RECORDING_ENTITIES, body=dict(body), clearExport=clear_export)
+        response = await self._write(
+            "PUT",
+            f"{_API}/conversations/{conversation_id}/recordings/{recording_id}",
+            _RECORDING_ENTITIES,
+            body=dict(body),
+            clearExport=clear_export,
+        )
         result: dict[str, Any] = response.json()
         return result
 
@@ -132,35 +145,46 @@ class GenesysCloudAdmin:
 
     # -- orphan recordings -------------------------------------------------------------------
 
-    async def orphans(self, page_size: int | None, page_number: int | None, has_conversation: bool | None,
-                      media: str | None) -> Listing:
-        listing: Listing = await self._get(_ORPHANS, "recording_list", pageSize=page_size, pageNumber=page_number,
-                                           hasConversation=has_conversation, media=media)
+    async def orphans(
+        self, page_size: int | None, page_number: int | None, has_conversation: bool | None, media: str | None
+    ) -> Listing:
+        listing: Listing = await self._get(
+            _ORPHANS,
+            "recording_list",
+            pageSize=page_size,
+            pageNumber=page_number,
+            hasConversation=has_conversation,
+            media=media,
+        )
         return listing
 
     async def orphan(self, orphan_id: str) -> dict[str, Any]:
         result: dict[str, Any] = await self._get(f"{_ORPHANS}/{orphan_id}", "recording")
         return result
 
-    async def orphan_media(self, orphan_id: str, format_id: str | None, download: bool | None,
-                           file_name: str | None) -> tuple[int, Any]:
+    async def orphan_media(
+        self, orphan_id: str, format_id: str | None, download: bool | None, file_name: str | None
+    ) -> tuple[int, Any]:
         """The orphan's Recording with media URLs: (200, ready) or (202, still transcoding). Not
         cached: the URLs are short-lived and the state changes as transcoding runs."""
         response = await self.upstream.request(
-            "GET", f"{_ORPHANS}/{orphan_id}/media",
+            "GET",
+            f"{_ORPHANS}/{orphan_id}/media",
             params=_params(formatId=format_id, download=download, fileName=file_name),
         )
         return response.status_code, _json(response)
 
     async def delete_orphan(self, orphan_id: str) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = _json(await self._write("DELETE", f"{_ORPHANS}/{orphan_id}",
-                                                                 _RECORDING_ENTITIES))
+        result: dict[str, Any] | None = _json(
+            await self._write("DELETE", f"{_ORPHANS}/{orphan_id}", _RECORDING_ENTITIES)
+        )
         return result
 
     async def orphan_to_recording(self, orphan_id: str, body: Mapping[str, Any] | None) -> dict[str, Any]:
         """``PUT /orphanrecordings/{id}``: a regular recording of a conversation, with retention."""
-        response = await self._write("PUT", f"{_ORPHANS}/{orphan_id}", _RECORDING_ENTITIES,
-                                     body=dict(body) if body is not None else None)
+        response = await self._write(
+            "PUT", f"{_ORPHANS}/{orphan_id}", _RECORDING_ENTITIES, body=dict(body) if body is not None else None
+        )
         result: dict[str, Any] = response.json()
         return result
 
@@ -206,8 +230,7 @@ class GenesysCloudAdmin:
         return result
 
     async def recording_settings(self, create_default: bool | None) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get(f"{_API}/recording/settings", "settings",
-                                                 createDefault=create_default)
+        result: dict[str, Any] = await self._get(f"{_API}/recording/settings", "settings", createDefault=create_default)
         return result
 
     async def update_recording_settings(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -218,8 +241,9 @@ class GenesysCloudAdmin:
     # -- screen recording sessions -----------------------------------------------------------
 
     async def screen_sessions(self, page_size: int | None, page_number: int | None) -> Listing:
-        listing: Listing = await self._get(f"{_API}/recordings/screensessions", "settings", pageSize=page_size,
-                                           pageNumber=page_number)
+        listing: Listing = await self._get(
+            f"{_API}/recordings/screensessions", "settings", pageSize=page_size, pageNumber=page_number
+        )
         return listing
 
     async def update_screen_session(self, session_id: str, body: Mapping[str, Any]) -> None:

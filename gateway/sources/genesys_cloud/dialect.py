@@ -27,8 +27,9 @@ class GenesysDialect(Dialect):
         if not isinstance(body, dict) or not isinstance(body.get("message"), str):
             return failure
         what = f"{response.request.method} {response.request.url.path} answered {response.status_code}"
-        return SourceRejected(source, f"{what} ({body.get('code', 'error')}: {body['message']})",
-                              status_code=response.status_code)
+        return SourceRejected(
+            source, f"{what} ({body.get('code', 'error')}: {body['message']})", status_code=response.status_code
+        )
 
 
 def token_url(base_url: str) -> str:

@@ -104,8 +104,13 @@ def _user_ref(source: str, raw: Any) -> UserRef | None:
 
 
 def conversation_recording(
-    source: str, raw: Mapping[str, Any], *, format: MediaFormat, transcoding: bool,
-    conversation_start: datetime | None = None, call: CallDetails | None = None,
+    source: str,
+    raw: Mapping[str, Any],
+    *,
+    format: MediaFormat,
+    transcoding: bool,
+    conversation_start: datetime | None = None,
+    call: CallDetails | None = None,
 ) -> Recording:
     """A ``Recording``; `transcoding` when it came in a 202 (media not ready in `format` yet)."""
     file_state = raw.get("fileState")
@@ -119,8 +124,15 @@ def conversation_recording(
     duration = raw.get("outputDurationMs") if isinstance(raw.get("outputDurationMs"), int) else _ms(start, end)
     size = raw.get("outputSizeInBytes") if isinstance(raw.get("outputSizeInBytes"), int) else None
     media = tuple(
-        MediaFile(id=key, format=format, mime_type=MIME_TYPES.get(format), start_time=start, end_time=end,
-                  duration_ms=duration, size_bytes=size if len(uris) == 1 else None)
+        MediaFile(
+            id=key,
+            format=format,
+            mime_type=MIME_TYPES.get(format),
+            start_time=start,
+            end_time=end,
+            duration_ms=duration,
+            size_bytes=size if len(uris) == 1 else None,
+        )
         for key in sorted(uris)
     )
     users = [ref for ref in (_user_ref(source, u) for u in raw.get("users") or []) if ref]
@@ -145,8 +157,9 @@ def conversation_recording(
             Participant(Contact(ContactType.USER, user_name=None, user=ref), start, end) for ref in users
         ),
         media_files=media,
-        retention=Retention(parse_time(raw.get("archiveDate")), parse_time(raw.get("deleteDate")),
-                            parse_time(raw.get("exportDate"))),
+        retention=Retention(
+            parse_time(raw.get("archiveDate")), parse_time(raw.get("deleteDate")), parse_time(raw.get("exportDate"))
+        ),
         vendor_data=dict(raw),
         call_id=conversation_id,
     )
@@ -177,8 +190,16 @@ def user_recording(source: str, raw: Mapping[str, Any], *, format: MediaFormat) 
         conversation_id=conversation.get("id"),
         owner=owner,
         participants=(Participant(Contact(ContactType.USER, user=owner), start, end),) if owner else (),
-        media_files=(MediaFile(id="content", format=format, mime_type=MIME_TYPES.get(format), start_time=start,
-                               end_time=end, duration_ms=duration),),
+        media_files=(
+            MediaFile(
+                id="content",
+                format=format,
+                mime_type=MIME_TYPES.get(format),
+                start_time=start,
+                end_time=end,
+                duration_ms=duration,
+            ),
+        ),
         vendor_data=dict(raw),
     )
 
@@ -192,15 +213,24 @@ def call_details(source: str, conversation: Mapping[str, Any]) -> CallDetails:
     for participant in conversation.get("participants") or []:
         for session in participant.get("sessions") or []:
             if session.get("ani") or session.get("dnis"):
-                return CallDetails(source, str(conversation["conversationId"]), _number(session.get("ani")),
-                                   _number(session.get("dnis")))
+                return CallDetails(
+                    source,
+                    str(conversation["conversationId"]),
+                    _number(session.get("ani")),
+                    _number(session.get("dnis")),
+                )
     return CallDetails(source, str(conversation["conversationId"]), None, None)
 
 
 def user(source: str, raw: Mapping[str, Any]) -> User:
     return User(
-        source=source, source_id=str(raw["id"]), name=raw.get("name"), email=raw.get("email"),
-        username=raw.get("username"), title=raw.get("title"), department=raw.get("department"),
+        source=source,
+        source_id=str(raw["id"]),
+        name=raw.get("name"),
+        email=raw.get("email"),
+        username=raw.get("username"),
+        title=raw.get("title"),
+        department=raw.get("department"),
         state=raw.get("state"),
     )
 

@@ -48,8 +48,11 @@ class RecordingReader:
         return result
 
     def _conversation(self, raw: dict[str, Any]) -> Conversation:
-        return Conversation(str(raw["conversationId"]), mapping.parse_time(raw.get("conversationStart")),
-                            mapping.call_details(self.instance, raw))
+        return Conversation(
+            str(raw["conversationId"]),
+            mapping.parse_time(raw.get("conversationStart")),
+            mapping.call_details(self.instance, raw),
+        )
 
     async def conversations_in(self, window: Window, descending: bool, page: int = 1) -> tuple[list[Conversation], int]:
         """One analytics page of the recorded conversations overlapping `window`, and the total."""
@@ -65,8 +68,10 @@ class RecordingReader:
 
     async def conversations_by_id(self, ids: Sequence[str], within: Window) -> dict[str, Conversation]:
         """Up to one analytics page of conversations by id (an ``or`` of id predicates)."""
-        predicates = [{"type": "dimension", "dimension": "conversationId", "operator": "matches", "value": i}
-                      for i in sorted(set(ids))]
+        predicates = [
+            {"type": "dimension", "dimension": "conversationId", "operator": "matches", "value": i}
+            for i in sorted(set(ids))
+        ]
         body = {
             "interval": within.interval,
             "order": "asc",
@@ -86,7 +91,9 @@ class RecordingReader:
         at most ``maxWaitMs`` (kept short: listing should not block on transcoding)."""
         try:
             response = await self.upstream.request(
-                "GET", f"/api/v2/conversations/{conversation_id}/recordings", entity="recording",
+                "GET",
+                f"/api/v2/conversations/{conversation_id}/recordings",
+                entity="recording",
                 params={"formatId": self.format.name, "maxWaitMs": self.max_wait_ms},
             )
         except NotFound:
@@ -97,8 +104,11 @@ class RecordingReader:
             body = await self._metadata(conversation_id)
         return [
             mapping.conversation_recording(
-                self.instance, {"conversationId": conversation_id, **raw}, format=self.format,
-                transcoding=transcoding, conversation_start=conversation.start if conversation else None,
+                self.instance,
+                {"conversationId": conversation_id, **raw},
+                format=self.format,
+                transcoding=transcoding,
+                conversation_start=conversation.start if conversation else None,
                 call=conversation.call if conversation else None,
             )
             for raw in body
@@ -107,8 +117,9 @@ class RecordingReader:
 
     async def _metadata(self, conversation_id: str) -> list[Any]:
         try:
-            body = await self.upstream.get_json(f"/api/v2/conversations/{conversation_id}/recordingmetadata",
-                                                entity="recording")
+            body = await self.upstream.get_json(
+                f"/api/v2/conversations/{conversation_id}/recordingmetadata", entity="recording"
+            )
         except NotFound:
             return []
         return body if isinstance(body, list) else []
@@ -117,8 +128,9 @@ class RecordingReader:
         """Recordings by native id, in order: one call per conversation (shared with the listing's
         cache entries) and one per user recording."""
         conversations = {parts[0] for i in ids if (parts := mapping.split_recording_id(i))}
-        users = [i.removeprefix(mapping.USER_RECORDING_PREFIX) for i in ids
-                 if i.startswith(mapping.USER_RECORDING_PREFIX)]
+        users = [
+            i.removeprefix(mapping.USER_RECORDING_PREFIX) for i in ids if i.startswith(mapping.USER_RECORDING_PREFIX)
+        ]
         listed = await asyncio.gather(*(self.of_conversation(c) for c in sorted(conversations)))
         found: dict[str, Recording] = {r.source_id: r for rs in listed for r in rs}
         for user_recording in await asyncio.gather(*(self.user_recording(u) for u in dict.fromkeys(users))):
@@ -132,8 +144,9 @@ class RecordingReader:
         if not vendor_id or "/" in vendor_id:
             return None
         try:
-            raw = await self.upstream.get_json(f"/api/v2/userrecordings/{vendor_id}", entity="recording",
-                                               params={"expand": "conversation"})
+            raw = await self.upstream.get_json(
+                f"/api/v2/userrecordings/{vendor_id}", entity="recording", params={"expand": "conversation"}
+            )
         except NotFound:
             return None
         return mapping.user_recording(self.instance, raw, format=self.format)

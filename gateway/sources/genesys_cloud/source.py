@@ -65,15 +65,25 @@ class GenesysCloudSource(
     Source, UserSource, UserDirectory, AnnotationSource, PolicySource, DeletingSource, MediaSource, CallSource
 ):
     kind = SourceKind.GENESYS_CLOUD
-    capabilities = frozenset({
-        Capability.FILTER_TIME_RANGE,
-    })
+    capabilities = frozenset(
+        {
+            Capability.FILTER_TIME_RANGE,
+        }
+    )
     max_batch_size = 100  # ids per GET /users
     native_orders = START_TIME_ORDERS
 
-    def __init__(self, instance: str, upstream: Upstream, *, grid: Grid, history_days: float = 90,
-                 format: MediaFormat = MediaFormat.WAV, max_wait_ms: int = 1,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        instance: str,
+        upstream: Upstream,
+        *,
+        grid: Grid,
+        history_days: float = 90,
+        format: MediaFormat = MediaFormat.WAV,
+        max_wait_ms: int = 1,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.instance = instance
         self.upstream = upstream
         self.reader = RecordingReader(instance, upstream, format=format, max_wait_ms=max_wait_ms)
@@ -88,16 +98,25 @@ class GenesysCloudSource(
         3600), ``max_window_s`` (604800), ``history_days`` (how far back an open search goes, 90),
         ``format`` (media format listed, WAV), ``max_wait_ms`` (1), ``token_url``, and `upstream_for`'s."""
         options = config.options
-        auth = ClientCredentials(config.instance, str(options.get("token_url") or token_url(config.base_url)),
-                                 str(config.credentials["client_id"]), str(config.credentials["client_secret"]),
-                                 deps.cache)
+        auth = ClientCredentials(
+            config.instance,
+            str(options.get("token_url") or token_url(config.base_url)),
+            str(config.credentials["client_id"]),
+            str(config.credentials["client_secret"]),
+            deps.cache,
+        )
         upstream = upstream_for(config, deps, dialect=GenesysDialect(), auth=auth)
         base_ms = int(float(options.get("window_s", 3600)) * 1000)
         max_ms = int(float(options.get("max_window_s", 7 * 86400)) * 1000)
         grid = Grid(base_ms, max(0, (max_ms // base_ms).bit_length() - 1))
-        return cls(config.instance, upstream, grid=grid, history_days=float(options.get("history_days", 90)),
-                   format=MediaFormat[str(options.get("format", "WAV")).upper()],
-                   max_wait_ms=int(options.get("max_wait_ms", 1)))
+        return cls(
+            config.instance,
+            upstream,
+            grid=grid,
+            history_days=float(options.get("history_days", 90)),
+            format=MediaFormat[str(options.get("format", "WAV")).upper()],
+            max_wait_ms=int(options.get("max_wait_ms", 1)),
+        )
 
     # -- recordings --------------------------------------------------------------------------
 
@@ -145,8 +164,9 @@ class GenesysCloudSource(
             raise SourceUnavailable(self.instance, f"media download failed ({type(exc).__name__})") from exc
         try:
             if response.status_code >= 400:
-                raise SourceUnavailable(self.instance, f"media download answered {response.status_code}",
-                                        status_code=response.status_code)
+                raise SourceUnavailable(
+                    self.instance, f"media download answered {response.status_code}", status_code=response.status_code
+                )
             yield MediaStream(response.status_code, dict(response.headers), response.aiter_bytes())
         finally:
             await response.aclose()
@@ -155,15 +175,17 @@ class GenesysCloudSource(
         """A fresh pre-signed URL (never cached: they expire), waiting for transcoding up to 5 s."""
         if recording_id.startswith(mapping.USER_RECORDING_PREFIX):
             vendor_id = recording_id.removeprefix(mapping.USER_RECORDING_PREFIX)
-            response = await self.upstream.request("GET", f"/api/v2/userrecordings/{vendor_id}/media",
-                                                   params={"formatId": format.name})
+            response = await self.upstream.request(
+                "GET", f"/api/v2/userrecordings/{vendor_id}/media", params={"formatId": format.name}
+            )
             url = response.json().get("contentLocationUri") if response.status_code == 200 else None
         else:
             parts = mapping.split_recording_id(recording_id)
             if parts is None:
                 raise NotFound(f"recording {recording_id} not found in {self.instance}")
             response = await self.upstream.request(
-                "GET", f"/api/v2/conversations/{parts[0]}/recordings",
+                "GET",
+                f"/api/v2/conversations/{parts[0]}/recordings",
                 params={"formatId": format.name, "maxWaitMs": _MEDIA_WAIT_MS},
             )
             body = response.json() if response.content.strip() else []
@@ -196,8 +218,9 @@ class GenesysCloudSource(
         users: list[User] = []
         page = 1
         while True:
-            listing = await self.upstream.get_json("/api/v2/users", entity="user",
-                                                   params={"pageSize": _USERS_PAGE, "pageNumber": page, "state": "any"})
+            listing = await self.upstream.get_json(
+                "/api/v2/users", entity="user", params={"pageSize": _USERS_PAGE, "pageNumber": page, "state": "any"}
+            )
             users += [mapping.user(self.instance, u) for u in listing.get("entities") or []]
             if page >= int(listing.get("pageCount") or 1):
                 return users
@@ -206,8 +229,11 @@ class GenesysCloudSource(
     async def search_users(self, text: str | None, position: Any | None, limit: int) -> Page[User]:
         """Users whose name, email or username contains `text`, from the directory."""
         needle = (text or "").casefold()
-        matching = [u for u in await self._directory() if not needle
-                    or any(needle in (v or "").casefold() for v in (u.name, u.email, u.username))]
+        matching = [
+            u
+            for u in await self._directory()
+            if not needle or any(needle in (v or "").casefold() for v in (u.name, u.email, u.username))
+        ]
         key = operator.attrgetter("person_key")
         return page_after(sorted(matching, key=key), key, position, limit)
 
@@ -249,8 +275,12 @@ class GenesysCloudSource(
 
     @staticmethod
     def _annotation_body(changes: AnnotationChanges) -> dict[str, Any]:
-        fields = {"name": changes.name, "description": changes.description, "location": changes.location_ms,
-                  "durationMs": changes.duration_ms}
+        fields = {
+            "name": changes.name,
+            "description": changes.description,
+            "location": changes.location_ms,
+            "durationMs": changes.duration_ms,
+        }
         return {name: value for name, value in fields.items() if value is not None}
 
     async def _annotation_written(self) -> None:
@@ -260,8 +290,9 @@ class GenesysCloudSource(
 
     async def create_annotation(self, recording_id: str, changes: AnnotationChanges) -> Annotation:
         try:
-            response = await self.upstream.request("POST", self._annotations_path(recording_id),
-                                                   json=self._annotation_body(changes))
+            response = await self.upstream.request(
+                "POST", self._annotations_path(recording_id), json=self._annotation_body(changes)
+            )
         finally:
             await self._annotation_written()
         return mapping.annotation(self.instance, recording_id, response.json())

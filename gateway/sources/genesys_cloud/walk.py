@@ -36,8 +36,9 @@ def _ms(moment: Any) -> int | None:
 class RecordingWalk:
     """Walks conversation recordings in start-time order (either direction) by time windows."""
 
-    def __init__(self, reader: RecordingReader, grid: Grid, *, history_days: float,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, reader: RecordingReader, grid: Grid, *, history_days: float, clock: Callable[[], float] = time.time
+    ) -> None:
         self.reader = reader
         self.grid = grid
         self.history_ms = int(history_days * _DAY_MS)
@@ -48,8 +49,7 @@ class RecordingWalk:
         now = int(self.clock() * 1000)
         lower = _ms(search.filter.started_after)
         upper = _ms(search.filter.started_before)
-        return (lower if lower is not None else now - self.history_ms,
-                upper if upper is not None else now + _SKEW_MS)
+        return (lower if lower is not None else now - self.history_ms, upper if upper is not None else now + _SKEW_MS)
 
     def default_window(self) -> Window:
         """The whole history (for lookups by conversation id), on the grid."""
@@ -99,8 +99,9 @@ class RecordingWalk:
                 break
             window = smaller
         pages = -(-hits // ANALYTICS_PAGE)
-        for more in await asyncio.gather(*(self.reader.conversations_in(window, descending, n)
-                                           for n in range(2, pages + 1))):
+        for more in await asyncio.gather(
+            *(self.reader.conversations_in(window, descending, n) for n in range(2, pages + 1))
+        ):
             conversations += more[0]
         unique: dict[str, Conversation] = {c.id: c for c in conversations}
         listed = await asyncio.gather(*(self.reader.of_conversation(c.id, c) for c in unique.values()))

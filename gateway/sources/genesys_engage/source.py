@@ -42,11 +42,15 @@ from gateway.store.engage import MAX_LIMIT, format_time, validate
 __all__ = ["GenesysEngageSource", "NativePage"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CAPABILITIES = frozenset({
-    Capability.FILTER_TIME_RANGE,
-    Capability.FILTER_CALLER_NUMBER, Capability.FILTER_DIALED_NUMBER, Capability.FILTER_PARTICIPANT,
-    Capability.FILTER_USER_DATA,
-})
+_CAPABILITIES = frozenset(
+    {
+        Capability.FILTER_TIME_RANGE,
+        Capability.FILTER_CALLER_NUMBER,
+        Capability.FILTER_DIALED_NUMBER,
+        Capability.FILTER_PARTICIPANT,
+        Capability.FILTER_USER_DATA,
+    }
+)
 # The longest call a window's ``endTime`` bound lets through (option ``max_call_duration_s``).
 DEFAULT_MAX_DURATION_S = 4 * 3600
 # A window read whole by offset pages stops (with an error) past this many recordings.
@@ -86,8 +90,14 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
     native_orders = frozenset({(SortField.START_TIME, True)})  # the gateway indexes it for the others
 
     def __init__(
-        self, instance: str, upstream: Upstream, *, contact_center_id: str, region: str | None = None,
-        max_duration_s: float = DEFAULT_MAX_DURATION_S, max_window_rows: int = DEFAULT_MAX_WINDOW_ROWS,
+        self,
+        instance: str,
+        upstream: Upstream,
+        *,
+        contact_center_id: str,
+        region: str | None = None,
+        max_duration_s: float = DEFAULT_MAX_DURATION_S,
+        max_window_rows: int = DEFAULT_MAX_WINDOW_ROWS,
     ) -> None:
         self.instance = instance
         self.upstream = upstream
@@ -104,13 +114,16 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
         ``contact_center_id``, optional ``region``. Options: ``max_call_duration_s``, ``max_window_rows``."""
         credentials, options = config.credentials, config.options
         session = EngageSession(
-            config.base_url, (str(credentials["username"]), str(credentials["password"])),
+            config.base_url,
+            (str(credentials["username"]), str(credentials["password"])),
             (str(credentials["ops_username"]), str(credentials["ops_password"])),
         )
         region = options.get("region") or (str(credentials["region"]) if "region" in credentials else None)
         return cls(
-            config.instance, upstream_for(config, deps, dialect=EngageDialect(), auth=session),
-            contact_center_id=str(credentials["contact_center_id"]), region=region,
+            config.instance,
+            upstream_for(config, deps, dialect=EngageDialect(), auth=session),
+            contact_center_id=str(credentials["contact_center_id"]),
+            region=region,
             max_duration_s=float(options.get("max_call_duration_s", DEFAULT_MAX_DURATION_S)),
             max_window_rows=int(options.get("max_window_rows", DEFAULT_MAX_WINDOW_ROWS)),
         )
@@ -121,12 +134,16 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
 
     # -- reads -------------------------------------------------------------------------------
 
-    async def _fetch(self, params: Mapping[str, str], lo: int | None, hi: int | None,
-                     offset: int) -> tuple[list[Row], bool]:
+    async def _fetch(
+        self, params: Mapping[str, str], lo: int | None, hi: int | None, offset: int
+    ) -> tuple[list[Row], bool]:
         """One page of the query for start-time window ``[lo, hi]`` (see `windows`)."""
         if offset >= self.max_window_rows:
-            raise SourceRejected(self.instance, f"over {self.max_window_rows} recordings in one time window; "
-                                                "narrow the search (time range, numbers, participant)")
+            raise SourceRejected(
+                self.instance,
+                f"over {self.max_window_rows} recordings in one time window; "
+                "narrow the search (time range, numbers, participant)",
+            )
         query = {**params, "startTime": _time(lo - 1) if lo is not None else "0"}
         if hi is not None:
             query["endTime"] = _time(hi + self.max_duration_ms)
@@ -152,14 +169,18 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
         floor = epoch_ms(criteria.started_after) if criteria.started_after else None
         walk = Walk(functools.partial(self._fetch, _pushed(criteria)), floor, self.max_duration_ms)
         rows, afters, after_page = await walk.page(start, limit)
-        return Page([to_recording(r.document, self.instance) for r in rows],
-                    after_page.to_json() if after_page else None, [a.to_json() for a in afters])
+        return Page(
+            [to_recording(r.document, self.instance) for r in rows],
+            after_page.to_json() if after_page else None,
+            [a.to_json() for a in afters],
+        )
 
     async def document(self, recording_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
         """The recording as GWS returns it; None when absent or of another region (`fresh`: uncached)."""
         try:
-            body = await self.upstream.get_json(f"/recordings/{quote(recording_id, safe='')}",
-                                                entity=None if fresh else "recording")
+            body = await self.upstream.get_json(
+                f"/recordings/{quote(recording_id, safe='')}", entity=None if fresh else "recording"
+            )
         except NotFound:
             return None
         document: dict[str, Any] = body["recording"]
@@ -180,7 +201,9 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
         async def agent(email: str) -> list[User]:
             page = await self.query({"userName": email}, 0, 1)
             names = {
-                name for document in page.documents for event in document.get("eventHistory", [])
+                name
+                for document in page.documents
+                for event in document.get("eventHistory", [])
                 if (name := event.get("contact", {}).get("userName")) and name.casefold() == email.casefold()
             }
             return [user for user in await self.get_users(sorted(names)) if user is not None]
@@ -203,8 +226,10 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
         """Create or merge (GWS's re-POST rules) through the ops API; checked here first."""
         validate(document)
         if self.region and document["region"] != self.region:
-            raise BadInput(f"{self.instance} is the {self.region} server and shows only {self.region} recordings",
-                           [FieldError("region", f"must be {self.region} (region affinity)")])
+            raise BadInput(
+                f"{self.instance} is the {self.region} server and shows only {self.region} recordings",
+                [FieldError("region", f"must be {self.region} (region affinity)")],
+            )
         before = await self.document(document["id"], fresh=True)
         try:
             await self.upstream.request("POST", self._ops, json=document)
@@ -212,22 +237,34 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
             await self._invalidate()
         after = await self.document(document["id"], fresh=True)
         if after is None:
-            raise NotFound(f"recording {document['id']} was stored, but {self.instance} does not show it "
-                           "(its region is another server's)")
+            raise NotFound(
+                f"recording {document['id']} was stored, but {self.instance} does not show it "
+                "(its region is another server's)"
+            )
         return to_recording(after, self.instance), before is None
 
     async def delete_recording(self, recording_id: str, *, with_media: bool) -> DeleteOutcome:
         """The ops DELETE (``subresources=*`` with media); media storage could not delete is reported."""
         try:
-            response = await self.upstream.request("DELETE", f"{self._ops}/{quote(recording_id, safe='')}",
-                                                   params={"subresources": "*"} if with_media else None)
+            response = await self.upstream.request(
+                "DELETE",
+                f"{self._ops}/{quote(recording_id, safe='')}",
+                params={"subresources": "*"} if with_media else None,
+            )
         finally:
             await self._invalidate()
         failed = []
         for failure in response.json().get("failed") or []:
             descriptor = failure.get("mediaDescriptor") or {}
-            failed.append(MediaDeletionError(str(failure.get("id", "")), None, str(descriptor.get("storage", "")),
-                                             str(descriptor.get("path", "")), str(failure.get("statusMessage", ""))))
+            failed.append(
+                MediaDeletionError(
+                    str(failure.get("id", "")),
+                    None,
+                    str(descriptor.get("storage", "")),
+                    str(descriptor.get("path", "")),
+                    str(failure.get("statusMessage", "")),
+                )
+            )
         return DeleteOutcome(recording_id, media_deleted=with_media, failed_media=tuple(failed))
 
     # -- media -------------------------------------------------------------------------------
@@ -247,16 +284,21 @@ class GenesysEngageSource(Source, UserSource, IngestSource, DeletingSource, Medi
         self, recording_id: str, media_file_id: str, format: MediaFormat | None, byte_range: str | None
     ) -> AsyncIterator[MediaStream]:
         document = await self.document(recording_id)
-        pairs = zip(document["mediaFiles"], to_recording(document, self.instance).media_files,
-                    strict=True) if document else ()
+        pairs = (
+            zip(document["mediaFiles"], to_recording(document, self.instance).media_files, strict=True)
+            if document
+            else ()
+        )
         raw, media = next(((r, m) for r, m in pairs if m.id == media_file_id), (None, None))
         if raw is None or media is None:
             raise NotFound(f"media file {media_file_id} of recording {recording_id} not found in {self.instance}")
         if format not in (None, media.format):
             raise Unsupported(f"{self.instance} serves media as recorded ({media.format.name}), not {format.name}")
         if media.encrypted:
-            raise Unsupported(f"{self.instance}: media file {media_file_id} is encrypted (pkcs7); "
-                              "only the Recording Crypto Server can decrypt it")
+            raise Unsupported(
+                f"{self.instance}: media file {media_file_id} is encrypted (pkcs7); "
+                "only the Recording Crypto Server can decrypt it"
+            )
         headers = {"Range": byte_range} if byte_range else {}
         async with self.upstream.stream("GET", self._play_path(raw), headers=headers) as response:
             yield MediaStream(response.status_code, dict(response.headers), response.aiter_bytes())

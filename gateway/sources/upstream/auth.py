@@ -56,24 +56,32 @@ class ClientCredentials(httpx.Auth):
         return json.loads(raw)["access_token"] if raw else None
 
     def _token_request(self) -> httpx.Request:
-        request = httpx.Request("POST", self.token_url, data={"grant_type": "client_credentials"},
-                                headers={"Accept": "application/json"})
+        request = httpx.Request(
+            "POST", self.token_url, data={"grant_type": "client_credentials"}, headers={"Accept": "application/json"}
+        )
         return next(self._basic.auth_flow(request))
 
     async def _remember(self, response: httpx.Response) -> str:
         await response.aread()  # overriding async_auth_flow skips httpx's own read (requires_response_body)
         if response.status_code >= 500:
-            raise SourceUnavailable(self.source, f"the token endpoint answered {response.status_code}",
-                                    status_code=response.status_code)
+            raise SourceUnavailable(
+                self.source, f"the token endpoint answered {response.status_code}", status_code=response.status_code
+            )
         if response.status_code != 200:
-            raise SourceAuthError(self.source, f"the token endpoint refused the client ({response.status_code})",
-                                  status_code=response.status_code)
+            raise SourceAuthError(
+                self.source,
+                f"the token endpoint refused the client ({response.status_code})",
+                status_code=response.status_code,
+            )
         body = response.json()
         token: str = body["access_token"]
         lifetime = float(body.get("expires_in", 3600))
         with contextlib.suppress(GatewayError):
-            await self._cache.set(self._key, json.dumps({"access_token": token, "at": time.time()}).encode(),
-                                  ttl_s=max(1.0, lifetime - _EARLY_REFRESH_S))
+            await self._cache.set(
+                self._key,
+                json.dumps({"access_token": token, "at": time.time()}).encode(),
+                ttl_s=max(1.0, lifetime - _EARLY_REFRESH_S),
+            )
         return token
 
     async def _forget(self) -> None:

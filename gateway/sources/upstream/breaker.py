@@ -18,8 +18,9 @@ class BreakerState(enum.Enum):
 class CircuitBreaker:
     """Opens after `threshold` consecutive failures; after `reset_after_s` lets one trial through."""
 
-    def __init__(self, threshold: int = 5, reset_after_s: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, threshold: int = 5, reset_after_s: float = 30.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.threshold = threshold
         self.reset_after_s = reset_after_s
         self._clock = clock

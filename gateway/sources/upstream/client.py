@@ -103,9 +103,14 @@ class Upstream:
             fetched = await fetch(missing)
             found.update((key, fetched.get(key)) for key in missing)
             # Cache outages never fail a call: failed writes are simply dropped.
-            await asyncio.gather(*(self.cache.set(keyed[key], json.dumps(found[key]).encode(),
-                                                  ttl_s=self.ttls.get(entity, 0))
-                                   for key in missing if key in keyed), return_exceptions=True)
+            await asyncio.gather(
+                *(
+                    self.cache.set(keyed[key], json.dumps(found[key]).encode(), ttl_s=self.ttls.get(entity, 0))
+                    for key in missing
+                    if key in keyed
+                ),
+                return_exceptions=True,
+            )
         return found
 
     async def _cache_key(self, entity: str, request: httpx.Request) -> str | None:
@@ -125,12 +130,16 @@ class Upstream:
         if raw is None:
             return None
         entry = json.loads(raw)
-        return httpx.Response(entry["status"], headers=entry["headers"], content=entry["body"].encode(),
-                              request=request)
+        return httpx.Response(
+            entry["status"], headers=entry["headers"], content=entry["body"].encode(), request=request
+        )
 
     async def _store(self, key: str, entity: str, response: httpx.Response) -> None:
-        entry = {"status": response.status_code, "body": response.text,
-                 "headers": {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS}}
+        entry = {
+            "status": response.status_code,
+            "body": response.text,
+            "headers": {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS},
+        }
         with contextlib.suppress(GatewayError):
             await self.cache.set(key, json.dumps(entry).encode(), ttl_s=self.ttls.get(entity, 0))
 

@@ -27,8 +27,9 @@ class WebexDialect(Dialect):
         status = response.status_code
         if status == 423:
             # Locked: "temporarily unavailable", with a Retry-After like a 429.
-            return SourceRateLimited(source, "the resource is locked", status_code=423,
-                                     retry_after_s=self.retry_after_s(response))
+            return SourceRateLimited(
+                source, "the resource is locked", status_code=423, retry_after_s=self.retry_after_s(response)
+            )
         error = super().failure(source, response)
         message = _vendor_message(response) if error is not None and 400 <= status < 500 and status != 429 else None
         if message is None:

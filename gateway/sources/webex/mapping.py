@@ -39,8 +39,7 @@ __all__ = [
 
 _PEOPLE_PREFIX = "ciscospark://us/PEOPLE/"
 # Purged recordings are gone for good as far as a gateway client is concerned.
-_STATES = {"available": RecordingState.AVAILABLE, "deleted": RecordingState.DELETED,
-           "purged": RecordingState.DELETED}
+_STATES = {"available": RecordingState.AVAILABLE, "deleted": RecordingState.DELETED, "purged": RecordingState.DELETED}
 AUDIO_MEDIA_ID = "audio"
 # Pre-signed download links of the details call: never copied into `vendor_data`.
 LINKS_FIELD = "temporaryDirectDownloadLinks"
@@ -88,9 +87,18 @@ def to_recording(source: str, raw: dict[str, Any]) -> Recording:
     media: tuple[MediaFile, ...] = ()
     if status != "purged":
         end = recorded + timedelta(milliseconds=duration_ms) if recorded and duration_ms is not None else None
-        media = (MediaFile(id=AUDIO_MEDIA_ID, format=MediaFormat.MP3, mime_type="audio/mpeg",
-                           media_id=raw["id"], start_time=recorded, end_time=end, duration_ms=duration_ms,
-                           size_bytes=raw.get("sizeBytes")),)
+        media = (
+            MediaFile(
+                id=AUDIO_MEDIA_ID,
+                format=MediaFormat.MP3,
+                mime_type="audio/mpeg",
+                media_id=raw["id"],
+                start_time=recorded,
+                end_time=end,
+                duration_ms=duration_ms,
+                size_bytes=raw.get("sizeBytes"),
+            ),
+        )
     owner_uuid = raw.get("ownerId")
     # Only people are People API users; lines, workspaces and queues are not.
     owner = UserRef(source, person_id(owner_uuid)) if owner_uuid and raw.get("ownerType") == "user" else None
@@ -118,8 +126,12 @@ def to_recording(source: str, raw: dict[str, Any]) -> Recording:
 
 def call_details(source: str, recording_id: str, metadata: dict[str, Any]) -> CallDetails:
     data = metadata.get("serviceData") or {}
-    return CallDetails(source, recording_id, (data.get("callingParty") or {}).get("number"),
-                       (data.get("calledParty") or {}).get("number"))
+    return CallDetails(
+        source,
+        recording_id,
+        (data.get("callingParty") or {}).get("number"),
+        (data.get("calledParty") or {}).get("number"),
+    )
 
 
 def to_user(source: str, raw: dict[str, Any]) -> User:

@@ -97,9 +97,16 @@ class ListFilter:
     def params(self) -> dict[str, str]:
         # ownerId is a bare UUID at Webex; a People API id is accepted here too.
         owner_id = (person_uuid(self.owner_id) or self.owner_id) if self.owner_id else None
-        named = {"status": self.status, "ownerId": owner_id, "ownerEmail": self.owner_email,
-                 "ownerType": self.owner_type, "serviceType": self.service_type,
-                 "storageRegion": self.storage_region, "locationId": self.location_id, "topic": self.topic}
+        named = {
+            "status": self.status,
+            "ownerId": owner_id,
+            "ownerEmail": self.owner_email,
+            "ownerType": self.owner_type,
+            "serviceType": self.service_type,
+            "storageRegion": self.storage_region,
+            "locationId": self.location_id,
+            "topic": self.topic,
+        }
         return {name: value for name, value in named.items() if value}
 
 
@@ -130,8 +137,16 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
     max_batch_size = MAX_PEOPLE_IDS
     native_orders = START_TIME_ORDERS
 
-    def __init__(self, instance: str, upstream: Upstream, admin: Upstream | None = None, *,
-                 page_size: int = 100, lookback_days: int = 366, delete_reason: str = "audit") -> None:
+    def __init__(
+        self,
+        instance: str,
+        upstream: Upstream,
+        admin: Upstream | None = None,
+        *,
+        page_size: int = 100,
+        lookback_days: int = 366,
+        delete_reason: str = "audit",
+    ) -> None:
         self.instance = instance
         self.upstream = upstream
         self.admin = admin
@@ -153,9 +168,14 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
             return upstream_for(config, deps, dialect=WebexDialect(), auth=auth)
 
         admin = upstream(str(credentials["admin_token"])) if "admin_token" in credentials else None
-        return cls(config.instance, upstream(str(credentials["token"])), admin,
-                   page_size=int(options.get("page_size", 100)), lookback_days=int(options.get("lookback_days", 366)),
-                   delete_reason=str(options.get("delete_reason", "audit")))
+        return cls(
+            config.instance,
+            upstream(str(credentials["token"])),
+            admin,
+            page_size=int(options.get("page_size", 100)),
+            lookback_days=int(options.get("lookback_days", 366)),
+            delete_reason=str(options.get("delete_reason", "audit")),
+        )
 
     # -- listing -----------------------------------------------------------------------------
 
@@ -168,8 +188,9 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
         upper = list_filter.created_before or _today() + timedelta(days=2)
         return Position(epoch_ms(lower), epoch_ms(upper), None, MAX_WINDOW_MS)
 
-    async def list_compliance_recordings(self, list_filter: ListFilter, position: Any | None, limit: int, *,
-                                         descending: bool = True) -> Page[dict[str, Any]]:
+    async def list_compliance_recordings(
+        self, list_filter: ListFilter, position: Any | None, limit: int, *, descending: bool = True
+    ) -> Page[dict[str, Any]]:
         """Raw list items matching `list_filter`, ordered by ``(createTime, id)``; positions are keysets."""
         params = list_filter.params()
 
@@ -178,15 +199,19 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
                 response = await self.upstream.request("GET", next_url, entity="recording_list", headers=_UTC)
             else:
                 query = {**params, "from": wire_time(start), "to": wire_time(end), "max": str(self.page_size)}
-                response = await self.upstream.request("GET", "/admin/convergedRecordings", entity="recording_list",
-                                                       params=query, headers=_UTC)
+                response = await self.upstream.request(
+                    "GET", "/admin/convergedRecordings", entity="recording_list", params=query, headers=_UTC
+                )
             items: list[dict[str, Any]] = response.json().get("items") or []
             return items, response.links.get("next", {}).get("url")
 
         start = Position.from_json(position) if position is not None else self._start(list_filter)
         result = await walk(fetch, start, limit, descending=descending)
-        return Page([row.raw for row in result.rows], result.next.to_json() if result.next else None,
-                    [after.to_json() for after in result.after])
+        return Page(
+            [row.raw for row in result.rows],
+            result.next.to_json() if result.next else None,
+            [after.to_json() for after in result.after],
+        )
 
     def _owners(self, wanted: RecordingFilter) -> list[str]:
         """The person ids of this org among the filter's owners."""
@@ -207,10 +232,14 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
             return Page([], None)  # none of the owners is a Webex person of this org
         # Only users own recordings in the unified model (queues and places own none).
         owned = Capability.FILTER_OWNER in self.pushdown(search) and (bool(mine) or wanted.owner_email is not None)
-        list_filter = ListFilter(created_after=wanted.started_after, created_before=wanted.started_before,
-                                 storage_region=wanted.region, owner_id=mine[0] if owned and mine else None,
-                                 owner_email=wanted.owner_email if owned else None,
-                                 owner_type="user" if owned else None)
+        list_filter = ListFilter(
+            created_after=wanted.started_after,
+            created_before=wanted.started_before,
+            storage_region=wanted.region,
+            owner_id=mine[0] if owned and mine else None,
+            owner_email=wanted.owner_email if owned else None,
+            owner_type="user" if owned else None,
+        )
         page = await self.list_compliance_recordings(list_filter, position, limit, descending=search.descending)
         return Page([to_recording(self.instance, raw) for raw in page.items], page.next, page.after)
 
@@ -222,15 +251,18 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
     async def recording_details(self, recording_id: str) -> dict[str, Any] | None:
         """The details object, with ``temporaryDirectDownloadLinks`` where Webex gives them."""
         try:
-            raw: dict[str, Any] = await self.upstream.get_json(self._path(recording_id), entity="recording",
-                                                               headers=_UTC)
+            raw: dict[str, Any] = await self.upstream.get_json(
+                self._path(recording_id), entity="recording", headers=_UTC
+            )
         except NotFound:
             return None
         return raw
 
     async def recording_metadata(self, recording_id: str, *, show_all: bool = False) -> dict[str, Any]:
         metadata: dict[str, Any] = await self.upstream.get_json(
-            self._path(recording_id, "/metadata"), entity="recording", headers=_UTC,
+            self._path(recording_id, "/metadata"),
+            entity="recording",
+            headers=_UTC,
             params={"showAllTypes": "true" if show_all else "false"},
         )
         return metadata
@@ -242,8 +274,9 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
     async def get_calls(self, ids: Sequence[str]) -> Sequence[CallDetails | None]:
         async def one(recording_id: str) -> CallDetails | None:
             try:
-                metadata = await self.upstream.get_json(self._path(recording_id, "/metadata"), entity="call",
-                                                        params={"showAllTypes": "false"}, headers=_UTC)
+                metadata = await self.upstream.get_json(
+                    self._path(recording_id, "/metadata"), entity="call", params={"showAllTypes": "false"}, headers=_UTC
+                )
             except NotFound:
                 return None
             return call_details(self.instance, recording_id, metadata)
@@ -258,8 +291,9 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
         async def fetch(missing: list[str]) -> dict[str, Any]:
             wanted = sorted(missing)
             chunks = [wanted[i : i + MAX_PEOPLE_IDS] for i in range(0, len(wanted), MAX_PEOPLE_IDS)]
-            bodies = await asyncio.gather(*(self.upstream.get_json("/people", params={"id": ",".join(chunk)})
-                                            for chunk in chunks))
+            bodies = await asyncio.gather(
+                *(self.upstream.get_json("/people", params={"id": ",".join(chunk)}) for chunk in chunks)
+            )
             return {item["id"]: item for body in bodies for item in body.get("items") or []}
 
         people = await self.upstream.cached_items("user", ids, fetch)
@@ -270,8 +304,9 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
         text = (text or "").strip()
         if not text:
             return Page([], None)
-        response = await self.upstream.request("GET", "/people", entity="user",
-                                               params={"email" if "@" in text else "displayName": text})
+        response = await self.upstream.request(
+            "GET", "/people", entity="user", params={"email" if "@" in text else "displayName": text}
+        )
         items = response.json().get("items") or []
         while next_url := response.links.get("next", {}).get("url"):
             response = await self.upstream.request("GET", next_url, entity="user")
@@ -281,8 +316,9 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
 
     async def users_by_email(self, emails: Sequence[str]) -> Sequence[Sequence[User]]:
         """``GET /v1/people?email=`` per email (Webex takes one a call), concurrently and cached."""
-        bodies = await asyncio.gather(*(self.upstream.get_json("/people", entity="user", params={"email": email})
-                                        for email in emails))
+        bodies = await asyncio.gather(
+            *(self.upstream.get_json("/people", entity="user", params={"email": email}) for email in emails)
+        )
         return [[to_user(self.instance, item) for item in body.get("items") or []] for body in bodies]
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -304,8 +340,9 @@ class WebexSource(Source, UserSource, UserDirectory, DeletingSource, MediaSource
         await self.purge_recording(recording_id, reason=self.delete_reason)
         return DeleteOutcome(recording_id, media_deleted=True)
 
-    async def move_recordings(self, action: str, recording_ids: Sequence[str], *, every: bool = False,
-                              owner_email: str | None = None) -> None:
+    async def move_recordings(
+        self, action: str, recording_ids: Sequence[str], *, every: bool = False, owner_email: str | None = None
+    ) -> None:
         """``softDelete``, ``restore`` or ``purge`` through the recycle bin, as the administrator."""
         flag = BULK_ACTIONS[action]
         _check_bulk(flag, every, recording_ids, owner_email)

@@ -146,8 +146,9 @@ async def _ascending(fetch: Fetch, position: Position, limit: int) -> Walk:
         while next_url is not None:  # over a page in one second: read it all
             more, next_url = await fetch(position.lower, end, next_url)
             items = [*items, *more]
-        fresh = sorted((r for r in _rows(items, position) if position.key is None or r.key > position.key),
-                       key=lambda r: r.key)
+        fresh = sorted(
+            (r for r in _rows(items, position) if position.key is None or r.key > position.key), key=lambda r: r.key
+        )
         taken = fresh[: limit - len(rows)]
         rows += taken
         after += [dataclasses.replace(position, lower=r.created_ms, key=r.key) for r in taken]
