@@ -25,6 +25,7 @@ from typing import Any
 from starlette.config import Config
 from starlette.datastructures import Secret
 
+from gateway.cache import DEFAULT_POOL_SIZE
 from gateway.models import SourceKind
 
 __all__ = ["ConfigError", "Settings", "SourceConfig", "load_sources"]
@@ -67,6 +68,8 @@ class Settings:
     data_dir: Path = Path(".recgate")
     store_url: str | None = None
     redis_url: str | None = None
+    # Redis connections per process; a command waits (bounded) for a free one rather than missing.
+    redis_pool_size: int = DEFAULT_POOL_SIZE
     cache_max_entries: int = 10_000
     # Seconds upstream responses stay cached, per entity type ("recording_list", "recording", ...).
     cache_ttls: Mapping[str, float] = dataclasses.field(default_factory=lambda: dict(DEFAULT_CACHE_TTLS))
@@ -118,6 +121,9 @@ class Settings:
             data_dir=Path(config("DATA_DIR", default=str(cls.data_dir))),
             store_url=config("STORE_URL", default=None),
             redis_url=config("REDIS_URL", default=None),
+            redis_pool_size=_at_least_one(
+                "REDIS_POOL_SIZE", config("REDIS_POOL_SIZE", cast=int, default=cls.redis_pool_size)
+            ),
             cache_max_entries=config("CACHE_MAX_ENTRIES", cast=int, default=cls.cache_max_entries),
             cache_ttls={**DEFAULT_CACHE_TTLS, **_ttls(config("CACHE_TTLS", default=""))},
             cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
@@ -131,6 +137,12 @@ class Settings:
             log_level=config("LOG_LEVEL", default=cls.log_level),
             **({"cursor_secret": cursor_secret} if cursor_secret else {}),
         )
+
+
+def _at_least_one(name: str, value: int) -> int:
+    if value < 1:
+        raise ConfigError(f"RECGATE_{name} must be at least 1, not {value}")
+    return value
 
 
 def _ttls(value: str) -> dict[str, float]:

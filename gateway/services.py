@@ -115,7 +115,9 @@ class Services:
     async def open(cls, settings: Settings) -> Services:
         store = await RecordingStore.open(settings.database_url)
         cache: Cache = (
-            RedisCache.from_url(settings.redis_url) if settings.redis_url else MemoryCache(settings.cache_max_entries)
+            RedisCache.from_url(settings.redis_url, pool_size=settings.redis_pool_size)
+            if settings.redis_url
+            else MemoryCache(settings.cache_max_entries)
         )
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=httpx.Limits(max_connections=100))
         local = LocalSource(

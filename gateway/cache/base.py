@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Protocol
 
 from gateway.errors import GatewayError
@@ -19,8 +20,14 @@ class Cache(Protocol):
 
     async def set(self, key: str, value: bytes, *, ttl_s: float) -> None: ...
 
+    async def set_many(self, entries: Mapping[str, bytes], *, ttl_s: float) -> None:
+        """Set every entry, all with the same time to live, in one round trip."""
+
     async def add(self, key: str, value: bytes, *, ttl_s: float) -> bool:
         """Set `key` only if absent (a lease): True when this call set it."""
+
+    async def add_many(self, keys: list[str], value: bytes, *, ttl_s: float) -> list[bool]:
+        """`add` for each key in one round trip: per key, whether this call set it."""
 
     async def delete(self, *keys: str) -> None: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 __all__ = ["MemoryCache"]
 
@@ -41,11 +41,18 @@ class MemoryCache:
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
+    async def set_many(self, entries: Mapping[str, bytes], *, ttl_s: float) -> None:
+        for key, value in entries.items():
+            await self.set(key, value, ttl_s=ttl_s)
+
     async def add(self, key: str, value: bytes, *, ttl_s: float) -> bool:
         if await self.get(key) is not None:
             return False
         await self.set(key, value, ttl_s=ttl_s)
         return True
+
+    async def add_many(self, keys: list[str], value: bytes, *, ttl_s: float) -> list[bool]:
+        return [await self.add(key, value, ttl_s=ttl_s) for key in keys]
 
     async def delete(self, *keys: str) -> None:
         for key in keys:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import os
+import socket
+from collections.abc import Iterator, Mapping
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from gateway.errors import CacheUnavailable
 
-__all__ = ["RedisCache"]
+__all__ = ["DEFAULT_POOL_SIZE", "RedisCache"]
+
+# Connections per process: enough for a few hundred concurrent requests, each waiting its turn.
+DEFAULT_POOL_SIZE = 64
+# How long a command waits for a free connection before the cache counts as unavailable: load
+# queues for a moment, while an outage (nothing connects) still fails at once.
+_POOL_WAIT_S = 2.0
+_SOCKET_TIMEOUT_S = 2.0
 
 
 @contextlib.contextmanager
@@ -28,6 +37,10 @@ def _stored(value: bytes | str | None) -> bytes | None:
     return value
 
 
+def _px(ttl_s: float) -> int:
+    return max(1, int(ttl_s * 1000))
+
+
 class RedisCache:
     """Keys live under `prefix` so several gateways (or test runs) can share one Redis."""
 
@@ -36,8 +49,21 @@ class RedisCache:
         self.prefix = prefix
 
     @classmethod
-    def from_url(cls, url: str, *, prefix: str = "recgate:") -> RedisCache:
-        return cls(Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2), prefix=prefix)
+    def from_url(cls, url: str, *, prefix: str = "recgate:", pool_size: int = DEFAULT_POOL_SIZE) -> RedisCache:
+        """A cache over at most `pool_size` connections; a command waits (bounded) for a free one
+        rather than failing, so load never turns into cache misses. ``CLIENT LIST`` names them
+        ``recgate-cache:<host>:<pid>``."""
+        if pool_size < 1:
+            raise ValueError("pool_size must be at least 1")
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=pool_size,
+            timeout=_POOL_WAIT_S,
+            socket_timeout=_SOCKET_TIMEOUT_S,
+            socket_connect_timeout=_SOCKET_TIMEOUT_S,
+            client_name=f"recgate-cache:{socket.gethostname()}:{os.getpid()}",
+        )
+        return cls(Redis.from_pool(pool), prefix=prefix)
 
     async def get(self, key: str) -> bytes | None:
         with _map_redis_errors():
@@ -55,11 +81,30 @@ class RedisCache:
         if ttl_s <= 0:
             return
         with _map_redis_errors():
-            await self.client.set(self.prefix + key, value, px=max(1, int(ttl_s * 1000)))
+            await self.client.set(self.prefix + key, value, px=_px(ttl_s))
+
+    async def set_many(self, entries: Mapping[str, bytes], *, ttl_s: float) -> None:
+        if ttl_s <= 0 or not entries:
+            return
+        with _map_redis_errors():
+            async with self.client.pipeline(transaction=False) as pipe:
+                for key, value in entries.items():
+                    pipe.set(self.prefix + key, value, px=_px(ttl_s))
+                await pipe.execute()
 
     async def add(self, key: str, value: bytes, *, ttl_s: float) -> bool:
         with _map_redis_errors():
-            return bool(await self.client.set(self.prefix + key, value, px=max(1, int(ttl_s * 1000)), nx=True))
+            return bool(await self.client.set(self.prefix + key, value, px=_px(ttl_s), nx=True))
+
+    async def add_many(self, keys: list[str], value: bytes, *, ttl_s: float) -> list[bool]:
+        if not keys:
+            return []
+        with _map_redis_errors():
+            async with self.client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.set(self.prefix + key, value, px=_px(ttl_s), nx=True)
+                replies = await pipe.execute()
+        return [bool(reply) for reply in replies]
 
     async def delete(self, *keys: str) -> None:
         if keys:

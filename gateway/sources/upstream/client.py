@@ -3,24 +3,25 @@
 It owns what all connectors share: the httpx client (base URL, auth strategy, timeout), a
 per-source concurrency limit, retries with backoff that honour the vendor's wait hint, a
 circuit breaker, the mapping of vendor failures to gateway errors (via the vendor's `Dialect`),
-and the response cache: GET responses are cached per entity type with its TTL, under keys
-that include the source instance, the caller's visibility and a per-(source, entity)
-generation. A gateway mutation bumps the generation, so every replica stops serving the old
-responses at once. Cache outages never fail a call.
+and the response cache (`ReadThrough`): GET responses are cached per entity type with its TTL,
+under keys that include the source instance and the caller's visibility, each stored with its
+(source, entity) generation and read with it in one round trip; identical calls in flight at the
+same time are sent once, across replicas too. A gateway mutation draws a new generation, so
+every replica stops serving the old responses at once. Cache outages never fail a call.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
+import orjson
 
-from gateway.cache import Cache, cache_key
+from gateway.cache import Cache, ReadThrough, cache_key
 from gateway.context import current_scope
 from gateway.errors import GatewayError, SourceError, SourceTimeout, SourceUnavailable
 from gateway.sources.upstream.breaker import CircuitBreaker
@@ -32,6 +33,21 @@ __all__ = ["Upstream"]
 logger = logging.getLogger("recgate.upstream")
 
 _KEPT_HEADERS = ("content-type", "link")
+
+
+def _encoded(response: httpx.Response) -> bytes:
+    """A response as cached: its status and kept headers as a JSON line, then the body as sent."""
+    head = {
+        "status": response.status_code,
+        "headers": {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS},
+    }
+    return orjson.dumps(head) + b"\n" + response.content
+
+
+def _decoded(entry: bytes, request: httpx.Request) -> httpx.Response:
+    head, _, body = entry.partition(b"\n")  # compact JSON has no raw newline
+    fields = orjson.loads(head)
+    return httpx.Response(fields["status"], headers=fields["headers"], content=body, request=request)
 
 
 class Upstream:
@@ -55,31 +71,21 @@ class Upstream:
         self.retry = retry
         self.breaker = breaker
         self._slots = asyncio.Semaphore(max_concurrency)
+        self._cached = ReadThrough(cache, instance, ttls)
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
     # -- caching -----------------------------------------------------------------------------
 
-    async def _generation(self, entity: str) -> str:
-        with contextlib.suppress(GatewayError):
-            value = await self.cache.get(cache_key("generation", self.instance, entity))
-            return value.decode() if value else "0"
-        return "unavailable"
-
-    async def _scope(self, entity: str) -> tuple[str, ...] | None:
-        """What every cache key of `entity` starts with for this caller; None while the cache is down."""
-        generation = await self._generation(entity)
-        if generation == "unavailable":
-            return None
-        return (self.instance, entity, generation, current_scope().principal.visibility)
+    def _cache_key(self, namespace: str, entity: str, *parts: str) -> str:
+        """The key of a cached `entity` of this source as this caller sees it (its visibility)."""
+        return cache_key(namespace, self.instance, entity, current_scope().principal.visibility, *parts)
 
     async def invalidate(self, entity: str) -> None:
         """Forget every cached response of `entity` for this source, on every replica."""
-        key = cache_key("generation", self.instance, entity)
         try:
-            current = int((await self.cache.get(key) or b"0").decode())
-            await self.cache.set(key, str(current + 1).encode(), ttl_s=30 * 86400)
+            await self._cached.invalidate(entity)
         except GatewayError:
             logger.warning("cache unavailable: could not invalidate %s of %s", entity, self.instance)
 
@@ -88,60 +94,31 @@ class Upstream:
     ) -> dict[str, Any]:
         """JSON items by key (None for absent ones), each cached on its own under `entity`.
 
-        `fetch` gets only the keys not cached and returns what it found; a batch lookup (users by
-        many ids) is then served from the cache however a later request splits its batches.
+        `fetch` gets only the keys neither cached nor being fetched already (here or, through the
+        cache, by another replica) and returns what it found; a batch lookup (users by many ids) is
+        then served from the cache however a later request splits its batches.
         """
-        prefix = await self._scope(entity)
-        keyed = {} if prefix is None else {key: cache_key("item", *prefix, key) for key in keys}
-        found: dict[str, Any] = {}
-        if keyed and not current_scope().fresh:
-            with contextlib.suppress(GatewayError):
-                values = await self.cache.get_many(list(keyed.values()))
-                found = {key: json.loads(value) for key, value in zip(keyed, values, strict=True) if value is not None}
-        missing = [key for key in dict.fromkeys(keys) if key not in found]
-        if missing:
-            fetched = await fetch(missing)
-            found.update((key, fetched.get(key)) for key in missing)
-            # Cache outages never fail a call: failed writes are simply dropped.
-            await asyncio.gather(
-                *(
-                    self.cache.set(keyed[key], json.dumps(found[key]).encode(), ttl_s=self.ttls.get(entity, 0))
-                    for key in missing
-                    if key in keyed
-                ),
-                return_exceptions=True,
-            )
-        return found
+        keyed = {self._cache_key("item", entity, key): key for key in dict.fromkeys(keys)}
 
-    async def _cache_key(self, entity: str, request: httpx.Request) -> str | None:
-        prefix = await self._scope(entity)
-        if prefix is None:
-            return None
-        parts = [*prefix, request.method, str(request.url)]
+        async def fetch_items(wanted: list[str]) -> dict[str, bytes]:
+            fetched = await fetch([keyed[k] for k in wanted])
+            return {k: orjson.dumps(fetched.get(keyed[k])) for k in wanted}
+
+        payloads = await self._cached.get(entity, list(keyed), fetch_items, fresh=current_scope().fresh)
+        return {key: orjson.loads(payloads[k]) for k, key in keyed.items()}
+
+    async def _cached_response(self, entity: str, request: httpx.Request, *, idempotent: bool) -> httpx.Response:
+        """`request`'s response from the cache, or sent once for every caller that wants it now."""
+        parts = [request.method, str(request.url)]
         if request.content:  # a read-only query sent as a POST body (see `request`)
             parts.append(request.content.decode("utf-8", "replace"))
-        return cache_key("upstream", *parts)
+        key = self._cache_key("upstream", entity, *parts)
 
-    async def _cached(self, key: str, request: httpx.Request) -> httpx.Response | None:
-        try:
-            raw = await self.cache.get(key)
-        except GatewayError:
-            return None
-        if raw is None:
-            return None
-        entry = json.loads(raw)
-        return httpx.Response(
-            entry["status"], headers=entry["headers"], content=entry["body"].encode(), request=request
-        )
+        async def send(_: list[str]) -> dict[str, bytes]:
+            return {key: _encoded(await self._send_with_retries(request, idempotent=idempotent))}
 
-    async def _store(self, key: str, entity: str, response: httpx.Response) -> None:
-        entry = {
-            "status": response.status_code,
-            "body": response.text,
-            "headers": {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS},
-        }
-        with contextlib.suppress(GatewayError):
-            await self.cache.set(key, json.dumps(entry).encode(), ttl_s=self.ttls.get(entity, 0))
+        payloads = await self._cached.get(entity, [key], send, fresh=current_scope().fresh)
+        return _decoded(payloads[key], request)
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -151,16 +128,10 @@ class Upstream:
         """Send one logical call (retried as needed); `entity` makes a GET cacheable, and a POST
         that only reads (a search query in the body) too when `read_only` (its body is in the key)."""
         request = self.client.build_request(method, url, **kwargs)
-        key = await self._cache_key(entity, request) if entity and (method == "GET" or read_only) else None
-        if key is not None and not current_scope().fresh:
-            cached = await self._cached(key, request)
-            if cached is not None:
-                return cached
         idempotent = method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS") or read_only
-        response = await self._send_with_retries(request, idempotent=idempotent)
-        if key is not None and entity is not None:
-            await self._store(key, entity, response)
-        return response
+        if entity is not None and (method == "GET" or read_only):
+            return await self._cached_response(entity, request, idempotent=idempotent)
+        return await self._send_with_retries(request, idempotent=idempotent)
 
     async def get_json(self, url: str, *, entity: str | None = None, **kwargs: Any) -> Any:
         response = await self.request("GET", url, entity=entity, **kwargs)
