@@ -41,8 +41,11 @@ async def gateway_for(
     tmp_path: Path,
     *sources: SourceConfig,
     redis_url: str | None = None,
+    **settings_fields: Any,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(data_dir=tmp_path, cursor_secret=Secret("test"), sources=sources, redis_url=redis_url)
+    settings = Settings(
+        data_dir=tmp_path, cursor_secret=Secret("test"), sources=sources, redis_url=redis_url, **settings_fields
+    )
     app = create_app(settings)
     async with (
         LifespanManager(app) as manager,

@@ -1,26 +1,14 @@
 """One contract for both caches, run against the in-process LRU and the real Redis."""
 
-from collections.abc import AsyncIterator
+import asyncio
 
 import pytest
 
-from gateway.cache import Cache, MemoryCache, RedisCache, cache_key
+from gateway.cache import DEFAULT_POOL_SIZE, Cache, MemoryCache, RedisCache, cache_key
+from gateway.config import ConfigError, Settings
 from gateway.errors import CacheUnavailable
 from tests.conftest import REDIS_URL
 from tests.waiting import wait_until
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def cache(request: pytest.FixtureRequest, redis_prefix: str) -> AsyncIterator[Cache]:
-    if request.param == "memory":
-        yield MemoryCache(max_entries=100)
-        return
-    redis_cache = RedisCache.from_url(REDIS_URL, prefix=redis_prefix)
-    yield redis_cache
-    keys = [key async for key in redis_cache.client.scan_iter(match=redis_prefix + "*")]
-    if keys:
-        await redis_cache.client.delete(*keys)
-    await redis_cache.aclose()
 
 
 async def test_get_set_delete(cache: Cache):
@@ -101,3 +89,32 @@ async def test_add_sets_only_when_absent(cache: Cache):
     assert await cache.add("lease", b"one", ttl_s=60) is True
     assert await cache.add("lease", b"two", ttl_s=60) is False
     assert await cache.get("lease") == b"one"
+
+
+async def test_set_many_and_add_many(cache: Cache):
+    await cache.set_many({"a": b"1", "b": b"2"}, ttl_s=60)
+    assert await cache.get_many(["a", "b"]) == [b"1", b"2"]
+    await cache.set_many({"never": b"x"}, ttl_s=0)
+    assert await cache.get("never") is None
+    assert await cache.add_many(["a", "c", "d"], b"new", ttl_s=60) == [False, True, True]
+    assert await cache.get_many(["a", "c"]) == [b"1", b"new"]
+    assert await cache.add_many([], b"x", ttl_s=60) == []
+
+
+async def test_redis_commands_wait_for_a_free_connection(redis_prefix: str):
+    cache = RedisCache.from_url(REDIS_URL, prefix=redis_prefix, pool_size=1)
+    try:
+        await asyncio.gather(*(cache.set(f"k{i}", b"v", ttl_s=60) for i in range(50)))
+        assert await asyncio.gather(*(cache.get(f"k{i}") for i in range(50))) == [b"v"] * 50
+        await cache.delete(*(f"k{i}" for i in range(50)))
+    finally:
+        await cache.aclose()
+
+
+def test_the_redis_pool_size_is_a_setting():
+    assert Settings.from_environ({}).redis_pool_size == DEFAULT_POOL_SIZE
+    assert Settings.from_environ({"RECGATE_REDIS_POOL_SIZE": "8"}).redis_pool_size == 8
+    with pytest.raises(ConfigError, match="RECGATE_REDIS_POOL_SIZE"):
+        Settings.from_environ({"RECGATE_REDIS_POOL_SIZE": "0"})
+    with pytest.raises(ValueError, match="pool_size"):
+        RedisCache.from_url(REDIS_URL, pool_size=0)
