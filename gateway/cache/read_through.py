@@ -55,6 +55,8 @@ class ReadThrough:
         callers want them at the same time, and stored. `fresh` skips cached entries and flights
         under way (it still stores what it fetched). Cache outages never fail a call."""
         wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
         try:
             lookup: _Lookup | None = await self._lookup(entity, wanted)
         except GatewayError:
