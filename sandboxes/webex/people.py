@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sandboxes.integers import parse_integer
 from sandboxes.webex.auth import PEOPLE_SCOPES, authorize
 from sandboxes.webex.data import Store
 from sandboxes.webex.errors import WebexError
@@ -55,9 +56,10 @@ def person_json(store: Store, email: str) -> dict[str, Any]:
 def _max(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_MAX
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_MAX:
+    value = parse_integer(raw)
+    if value is None or not 1 <= value <= MAX_MAX:
         raise WebexError(400, f"Invalid max value: {raw}.")
-    return int(raw)
+    return value
 
 
 def _matching(store: Store, request: Request) -> list[str]:
@@ -81,8 +83,7 @@ async def list_people(request: Request) -> Response:
     authorize(request, PEOPLE_SCOPES)
     store = webex_state(request).store
     size, emails = _max(request.query_params.get("max")), _matching(store, request)
-    cursor = request.query_params.get("cursor", "0")
-    offset = int(cursor) if cursor.isdigit() else 0
+    offset = max(0, parse_integer(request.query_params.get("cursor", "0")) or 0)
     chunk = emails[offset : offset + size]
     more = offset + size < len(emails)
     headers = {"Link": next_link(request, str(offset + size))} if more else {}
