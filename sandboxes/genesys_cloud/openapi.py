@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..openapi import ref
 from .encoding import FORMATS
 
 __all__ = ["document", "openapi_route"]
@@ -18,7 +19,8 @@ _REF = "id name selfUri"
 _ORPHAN_STATUSES = "NO_CONVERSATION/UNKNOWN_CONVERSATION/CONVERSATION_NOT_COMPLETE/CONVERSATION_NOT_EVALUATED/EVALUATED"
 
 # Schema shorthand: "field" is a string, "field:int|bool|num|dt|obj|[str]" a primitive,
-# "field:Name" / "field:[Name]" a reference, "field:A/B/C" an enum of strings.
+# "field:Name" / "field:[Name]" a reference to a schema defined here, "field:A/B/C" an enum of
+# strings and "field:ONLY" (capitals) an enum of one.
 _SCHEMAS: Mapping[str, str] = {
     "ErrorBody": "message code status:int entityId entityName messageWithParams contextId details:[obj] errors:[obj]",
     "Ref": _REF,
@@ -190,11 +192,11 @@ def _type(spec: str) -> dict[str, Any]:
         return {"type": "array", "items": _type(spec[1:-1])}
     if spec in _PRIMITIVES:
         return dict(_PRIMITIVES[spec])
-    if "/" in spec:
+    if spec in _SCHEMAS or spec in _LISTINGS:
+        return ref(spec)
+    if "/" in spec or spec.isupper():
         return {"type": "string", "enum": spec.split("/")}
-    if spec[:1].isupper():
-        return {"$ref": f"#/components/schemas/{spec}"}
-    return {"type": "string"}
+    raise ValueError(f"no schema {spec!r}")
 
 
 def _fields(shorthand: str) -> dict[str, dict[str, Any]]:
