@@ -1,4 +1,4 @@
-"""People lookup: ``GET /v1/people`` (by ``id`` list, ``email`` or ``displayName``) and by id.
+"""People: ``GET /v1/people`` (by ``id`` list, ``email`` or ``displayName``), by id, and ``/me``.
 
 Ids are base64 ``ciscospark://us/PEOPLE/<uuid>`` without padding; an ``id`` list holds at
 most 85 ids and unknown ones are simply absent. Presence fields are never sent (the spec
@@ -14,14 +14,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandboxes.integers import parse_integer
-from sandboxes.webex.auth import PEOPLE_SCOPES, authorize
+from sandboxes.webex.auth import ADMIN, COMPLIANCE, PEOPLE_SCOPES, authorize, read_role
 from sandboxes.webex.data import Store
 from sandboxes.webex.errors import WebexError
 from sandboxes.webex.ids import decode_id, encode_id
 from sandboxes.webex.state import webex_state
 from sandboxes.webex.wire import json_response, next_link
 
-__all__ = ["MAX_IDS", "get_person", "list_people", "person_json"]
+__all__ = ["MAX_IDS", "get_person", "list_people", "me", "person_json"]
 
 MAX_IDS = 85
 DEFAULT_MAX, MAX_MAX = 100, 1000
@@ -99,3 +99,11 @@ async def get_person(request: Request) -> Response:
     if person is None:
         raise WebexError(404)
     return json_response(person_json(store, person.email))
+
+
+async def me(request: Request) -> Response:
+    """``GET /v1/people/me``: the person the access token belongs to (officer, admin or user)."""
+    token = authorize(request, PEOPLE_SCOPES)
+    store = webex_state(request).store
+    holder = {COMPLIANCE: store.officer, ADMIN: store.admin}.get(read_role(token), store.user)
+    return json_response(person_json(store, holder.email))
