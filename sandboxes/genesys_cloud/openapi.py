@@ -82,6 +82,7 @@ _SCHEMAS: Mapping[str, str] = {
     ),
     "ScreenRecordingSession": "id name user:Ref communicationId conversation:Ref startTime:dt selfUri",
     "ScreenRecordingSessionRequest": "state:STOPPED archiveDate:dt deleteDate:dt",
+    "ScreenRecordingActiveSessions": "count:int",
     "RecordingJobsQuery": (
         "action:ARCHIVE/DELETE/EXPORT actionDate:dt actionAge:int integrationId includeScreenRecordings:bool "
         "clearExport:bool conversationQuery:obj"
@@ -168,6 +169,7 @@ put 200 /recording/localkeys/settings/{settingsId} LocalEncryptionConfiguration 
 get 200 /recording/settings RecordingSettings - createDefault:bool
 put 200 /recording/settings RecordingSettings RecordingSettings
 get 200 /recordings/screensessions ScreenRecordingSessionListing - $page
+get 200 /recordings/screensessions/details ScreenRecordingActiveSessions -
 patch 204 /recordings/screensessions/{recordingSessionId} - ScreenRecordingSessionRequest
 get 200 /recording/jobs RecordingJobEntityListing - $page sortBy:userId/dateCreated state jobType:DELETE/EXPORT \
     showOnlyMyJobs:bool

@@ -1,4 +1,4 @@
-"""Organization recording settings and screen recording sessions."""
+"""Organization recording settings and screen recording sessions (listed, counted, stopped)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,11 @@ async def list_sessions(request: Request, store: Store) -> Response:
     return ok(entity_listing(list(store.screen_sessions.values()), page, _SESSIONS_PATH, dict))
 
 
+async def session_details(request: Request, store: Store) -> Response:
+    """``ScreenRecordingActiveSessions``: how many screen recordings are running right now."""
+    return ok({"count": len(store.screen_sessions)})
+
+
 async def patch_session(request: Request, store: Store) -> Response:
     """``ScreenRecordingSessionRequest``: ``state: STOPPED`` ends the session (204)."""
     session_id = request.path_params["recordingSessionId"]
@@ -83,5 +88,6 @@ def settings_routes() -> list[Route]:
         api("/recording/settings", get_settings, "GET"),
         api("/recording/settings", put_settings, "PUT"),
         api("/recordings/screensessions", list_sessions, "GET"),
+        api("/recordings/screensessions/details", session_details, "GET"),
         api("/recordings/screensessions/{recordingSessionId}", patch_session, "PATCH"),
     ]
