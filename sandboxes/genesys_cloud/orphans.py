@@ -80,7 +80,7 @@ async def orphan_media(request: Request, store: Store) -> Response:
     )
     body["actualTranscodeTimeMs"] = orphan.transcode_ms
     if format_id != "NONE":
-        body["outputSizeInBytes"] = output_size(orphan.duration_ms, format_id)
+        body["outputSizeInBytes"] = await output_size(store, orphan.recording_id, orphan.duration_ms, format_id)
     return ok(body)
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from starlette.applications import Starlette
 
+from sandboxes.genesys_cloud.data import ConvRecording
+from sandboxes.genesys_cloud.encoding import FORMATS
 from tests.sandboxes.genesys_cloud.genesys_support import assert_error
 
 _DETAILS = "/api/v2/recordings/screensessions/details"
@@ -29,3 +33,37 @@ async def test_screen_session_details_need_a_token_and_only_answer_get(client: h
     # PATCH reaches the session route (``details`` read as a session id, so a 404).
     assert refused.headers["allow"] == "GET, HEAD, PATCH"
     assert_error(await client.patch(_DETAILS, json={"state": "STOPPED"}), 404, "not.found")
+
+
+def _shortest_ready(app: Starlette) -> ConvRecording:
+    return min(
+        (r for r in app.state.genesys.timeline if not r.transcode_ms and r.file_state == "AVAILABLE"),
+        key=lambda r: r.call.duration_ms,
+    )
+
+
+@pytest.mark.parametrize("format_id", [*FORMATS])
+async def test_output_size_is_the_size_of_the_served_file(
+    client: httpx.AsyncClient, app: Starlette, format_id: str
+) -> None:
+    rec = _shortest_ready(app)
+    path = f"/api/v2/conversations/{rec.conversation_id}/recordings"
+    single = (await client.get(f"{path}/{rec.id}", params={"formatId": format_id})).json()
+    listed = next(r for r in (await client.get(path, params={"formatId": format_id})).json() if r["id"] == rec.id)
+    media = await client.get(single["mediaUris"]["0"]["mediaUri"])
+    assert media.status_code == 200
+    assert single["outputSizeInBytes"] == listed["outputSizeInBytes"] == len(media.content)
+    assert int(media.headers["content-length"]) == len(media.content)
+
+
+@pytest.mark.parametrize("format_id", ["OGG_OPUS", "WEBM", "MP3"])
+async def test_orphan_output_size_is_the_size_of_the_served_file(
+    client: httpx.AsyncClient, app: Starlette, format_id: str
+) -> None:
+    orphans = app.state.genesys.orphans.values()
+    orphan = min(
+        (o for o in orphans if o.file_state == "AVAILABLE" and not o.transcode_ms), key=lambda o: o.duration_ms
+    )
+    body = (await client.get(f"/api/v2/orphanrecordings/{orphan.id}/media", params={"formatId": format_id})).json()
+    media = await client.get(body["mediaUris"]["0"]["mediaUri"])
+    assert media.status_code == 200 and body["outputSizeInBytes"] == len(media.content)
