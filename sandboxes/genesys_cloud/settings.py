@@ -14,12 +14,11 @@ from .params import bool_param, json_body, parse_datetime
 from .routing import api, empty, ok
 from .store import Store
 
-__all__ = ["settings_routes"]
+__all__ = ["SETTING_RANGES", "settings_routes"]
 
 _SESSIONS_PATH = "/api/v2/recordings/screensessions"
-_MAX_PAGE = 100
 # field -> (type, lowest, highest); the URL lifetimes are minutes.
-_SETTINGS: Mapping[str, tuple[type, int, int]] = {
+SETTING_RANGES: Mapping[str, tuple[type, int, int]] = {
     "maxSimultaneousStreams": (int, 0, 100),
     "maxConfigurableScreenRecordingStreams": (int, 0, 100),
     "recordingPlaybackUrlTtl": (int, 2, 60),
@@ -38,7 +37,7 @@ async def put_settings(request: Request, store: Store) -> Response:
     """Validate every known field first, then apply; unknown fields are ignored."""
     body = await json_body(request)
     changes = {}
-    for field, (kind, low, high) in _SETTINGS.items():
+    for field, (kind, low, high) in SETTING_RANGES.items():
         if field not in body:
             continue
         value = body[field]
@@ -55,7 +54,7 @@ async def put_settings(request: Request, store: Store) -> Response:
 
 
 async def list_sessions(request: Request, store: Store) -> Response:
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     return ok(entity_listing(list(store.screen_sessions.values()), page, _SESSIONS_PATH, dict))
 
 
