@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 
 from sandboxes.genesys_cloud.data import ConvRecording
 from sandboxes.genesys_cloud.encoding import FORMATS
+from tests.sandboxes.clock import FakeClock
 from tests.sandboxes.genesys_cloud.genesys_support import assert_error
 
 _DETAILS = "/api/v2/recordings/screensessions/details"
@@ -67,3 +68,45 @@ async def test_orphan_output_size_is_the_size_of_the_served_file(
     body = (await client.get(f"/api/v2/orphanrecordings/{orphan.id}/media", params={"formatId": format_id})).json()
     media = await client.get(body["mediaUris"]["0"]["mediaUri"])
     assert media.status_code == 200 and body["outputSizeInBytes"] == len(media.content)
+
+
+async def test_recording_settings_ranges_and_media_url_lifetime_are_as_stated(
+    client: httpx.AsyncClient, app: Starlette, clock: FakeClock
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    stated = document["components"]["schemas"]["RecordingSettings"]["properties"]
+    current = (await client.get("/api/v2/recording/settings")).json()
+    ranged = {name: schema for name, schema in stated.items() if schema["type"] == "integer"}
+    assert {name: schema["default"] for name, schema in ranged.items()} == {name: current[name] for name in ranged}
+    ttl_minutes = current["recordingPlaybackUrlTtl"]
+    rec = _shortest_ready(app)
+    body = (
+        await client.get(f"/api/v2/conversations/{rec.conversation_id}/recordings/{rec.id}", params={"formatId": "WAV"})
+    ).json()
+    url = body["mediaUris"]["0"]["mediaUri"]
+    assert (
+        "recordingPlaybackUrlTtl"
+        in document["components"]["schemas"]["MediaResult"]["properties"]["mediaUri"]["description"]
+    )
+    clock.advance(ttl_minutes * 60)
+    assert (await client.get(url, headers={"Range": "bytes=0-3"})).status_code == 206
+    clock.advance(1)
+    assert (await client.get(url)).status_code == 403
+    for name, schema in ranged.items():
+        for value in (schema["minimum"], schema["maximum"]):
+            assert (await client.put("/api/v2/recording/settings", json={name: value})).json()[name] == value
+        for value in (schema["minimum"] - 1, schema["maximum"] + 1):
+            assert_error(await client.put("/api/v2/recording/settings", json={name: value}), 400, "invalid.value")
+
+
+async def test_request_bodies_past_the_stated_size_are_413(client: httpx.AsyncClient) -> None:
+    most = (await client.get("/openapi.json")).json()["x-request-bytes-max"]
+    frame = b'{"name": "Big", "description": ""}'
+    fits = frame.replace(b'""', b'"' + b"a" * (most - len(frame)) + b'"')
+    assert len(fits) == most
+    headers = {"Content-Type": "application/json"}
+    created = await client.post("/api/v2/recording/mediaretentionpolicies", content=fits, headers=headers)
+    assert created.status_code == 200
+    too_big = fits.replace(b'"Big"', b'"Bigger"')
+    refused = await client.post("/api/v2/recording/mediaretentionpolicies", content=too_big, headers=headers)
+    assert_error(refused, 413, "request.entity.too.large")
