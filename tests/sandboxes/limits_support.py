@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -20,10 +20,9 @@ from tests.sandboxes.test_genesys_engage_support import example
 
 __all__ = ["Surroundings", "page_length", "surroundings"]
 
-Auth = httpx.Auth | Callable[[httpx.Request], httpx.Request] | httpx._client.UseClientDefault
 LifetimeCheck = Callable[[int], Awaitable[None]]
-# (url, credentials, a fresh valid body) of one operation with a JSON request body
-Body = tuple[str, Auth, Callable[[], dict[str, Any]]]
+# (url, credentials (None: the client's), a fresh valid body) of one operation with a JSON body
+Body = tuple[str, httpx.Auth | None, Callable[[], dict[str, Any]]]
 _INTERVAL = "2025-02-01T00:00:00.000Z/2025-03-01T00:00:00.000Z"
 
 
@@ -35,7 +34,7 @@ class Surroundings:
     listings: set[str]
     cheap: str
     query: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
-    auth: dict[str, Auth] = dataclasses.field(default_factory=dict)
+    auth: dict[str, httpx.Auth] = dataclasses.field(default_factory=dict)
     lifetimes: dict[str, LifetimeCheck] = dataclasses.field(default_factory=dict)
     bodies: dict[tuple[str, str], Body] = dataclasses.field(default_factory=dict)
 
@@ -48,16 +47,19 @@ def page_length(body: Any) -> int:
     return len(entries)
 
 
-def _bearer(token: str) -> Callable[[httpx.Request], httpx.Request]:
-    def sign(request: httpx.Request) -> httpx.Request:
-        request.headers["Authorization"] = f"Bearer {token}"
-        return request
+class _Bearer(httpx.Auth):
+    """Another bearer token than the client's."""
 
-    return sign
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        yield request
 
 
 async def _genesys_cloud(sandbox: Opened) -> Surroundings:
-    store, client, default = sandbox.app.state.genesys, sandbox.client, httpx.USE_CLIENT_DEFAULT
+    store, client = sandbox.app.state.genesys, sandbox.client
     info = genesys_cloud.connection_info(BASE)
     job = await client.post(
         "/api/v2/recording/jobs",
@@ -73,7 +75,7 @@ async def _genesys_cloud(sandbox: Opened) -> Surroundings:
             "/oauth/token", data={"grant_type": "client_credentials"}, auth=(info["client_id"], info["client_secret"])
         )
         assert grant.json()["expires_in"] == seconds
-        signed = _bearer(grant.json()["access_token"])
+        signed = _Bearer(grant.json()["access_token"])
         sandbox.clock.advance(seconds - 1)
         assert (await client.get(f"{api}/userrecordings/summary", auth=signed)).status_code == 200
         sandbox.clock.advance(1)
@@ -101,47 +103,47 @@ async def _genesys_cloud(sandbox: Opened) -> Surroundings:
         bodies={
             ("POST", f"{api}/recording/mediaretentionpolicies"): (
                 f"{api}/recording/mediaretentionpolicies",
-                default,
+                None,
                 lambda: {"name": "Stated", "enabled": False},
             ),
             ("PUT", f"{api}/recording/mediaretentionpolicies/{{policyId}}"): (
                 f"{api}/recording/mediaretentionpolicies/{policy}",
-                default,
+                None,
                 lambda: {"name": "Renamed"},
             ),
             ("PUT", f"{api}/recording/recordingkeys/rotationschedule"): (
                 f"{api}/recording/recordingkeys/rotationschedule",
-                default,
+                None,
                 lambda: {"period": "MONTHLY"},
             ),
             ("POST", f"{api}/recording/localkeys"): (
                 f"{api}/recording/localkeys",
-                default,
+                None,
                 lambda: {"configId": settings, "publicKey": "cHVibGljIGtleQ==", "keypairId": "stated-keypair"},
             ),
             ("POST", f"{api}/recording/localkeys/settings"): (
                 f"{api}/recording/localkeys/settings",
-                default,
+                None,
                 lambda: dict(config),
             ),
             ("PUT", f"{api}/recording/localkeys/settings/{{settingsId}}"): (
                 f"{api}/recording/localkeys/settings/{settings}",
-                default,
+                None,
                 lambda: dict(config),
             ),
             ("POST", f"{api}/recording/jobs"): (
                 f"{api}/recording/jobs",
-                default,
+                None,
                 lambda: {"action": "DELETE", "actionAge": 30, "conversationQuery": {"interval": _INTERVAL}},
             ),
             ("PUT", f"{api}/recording/jobs/{{jobId}}"): (
                 f"{api}/recording/jobs/{job.json()['id']}",
-                default,
+                None,
                 lambda: {"state": "PROCESSING"},
             ),
             ("POST", f"{api}/analytics/conversations/details/query"): (
                 f"{api}/analytics/conversations/details/query",
-                default,
+                None,
                 lambda: {"interval": _INTERVAL},
             ),
         },
@@ -149,7 +151,7 @@ async def _genesys_cloud(sandbox: Opened) -> Surroundings:
 
 
 async def _webex(sandbox: Opened) -> Surroundings:
-    store, client, default = sandbox.app.state.webex.store, sandbox.client, httpx.USE_CLIENT_DEFAULT
+    store, client = sandbox.app.state.webex.store, sandbox.client
     info = webex.connection_info(BASE)
     available = [r for r in store.recordings if r.status == "available"]
     recordings = "/v1/convergedRecordings"
@@ -168,17 +170,17 @@ async def _webex(sandbox: Opened) -> Surroundings:
         listings={"/v1/admin/convergedRecordings", recordings, "/v1/people"},
         cheap="/v1/people/me",
         query={"/v1/people": {"displayName": "A"}},
-        auth={recordings: _bearer(info["user_token"])},
+        auth={recordings: _Bearer(info["user_token"])},
         lifetimes={links: link_lifetime},
         bodies={
             ("DELETE", f"{recordings}/{{recordingId}}"): (
                 f"{recordings}/{available[1].id}",
-                default,
+                None,
                 lambda: {"reason": "audit", "comment": "stated"},
             ),
             ("POST", f"{recordings}/reassign"): (
                 f"{recordings}/reassign",
-                _bearer(info["admin_token"]),
+                _Bearer(info["admin_token"]),
                 lambda: {"recordingIds": [available[2].id], "reassignOwnerEmail": store.officer.email},
             ),
         },
