@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route
@@ -236,6 +237,41 @@ class SandboxMiddleware:
         return slow_send
 
 
+_ALLOW = "sandbox.allow"
+
+
+class _MethodNotAllowed(BaseRoute):
+    """The 405 of a path some routes serve, none with the request's method.
+
+    Starlette answers such a request from the first route whose path matches, so its ``Allow``
+    names that one route's methods. Placed first, this route catches the request instead and
+    raises the 405 (rendered by the vendor's handler) with every method any route of the path
+    takes.
+    """
+
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        self.routes = routes
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        allowed: set[str] = set()
+        first: Scope | None = None
+        for route in self.routes:
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                return Match.NONE, {}
+            if match is Match.PARTIAL and isinstance(route, Route) and route.methods:
+                allowed |= route.methods
+                first = child_scope if first is None else first
+        if first is None:
+            return Match.NONE, {}
+        return Match.FULL, {**first, _ALLOW: ", ".join(sorted(allowed))}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise HTTPException(405, headers={"Allow": scope[_ALLOW]})
+
+
 def _admin_routes(state: SandboxState) -> list[Route]:
     async def counts(request: Request) -> Response:
         if request.method == "DELETE":
@@ -276,7 +312,8 @@ def build_app(
     state = SandboxState(
         knobs=dataclasses.replace(knobs or Knobs()), stated_limit=stated_limit, rng=random.Random(seed), clock=clock
     )
-    app = Starlette(routes=[*_admin_routes(state), *routes], exception_handlers=exception_handlers)
+    served = [*_admin_routes(state), *routes]
+    app = Starlette(routes=[_MethodNotAllowed(served), *served], exception_handlers=exception_handlers)
     app.add_middleware(SandboxMiddleware, routes=routes, state=state, errors=errors)
     app.state.sandbox = state
     return app

@@ -51,7 +51,7 @@ class CatapultSettings:
 
 
 async def _openapi(request: Request) -> Response:
-    return JSONResponse(openapi.document())
+    return JSONResponse(openapi.document(STATED_LIMIT))
 
 
 def create_app(config: SandboxConfig | None = None, settings: CatapultSettings | None = None) -> Starlette:

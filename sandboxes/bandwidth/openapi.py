@@ -1,4 +1,7 @@
-"""The OpenAPI 3 document of the Catapult v1 subset this sandbox simulates (``GET /openapi.json``)."""
+"""The OpenAPI 3 document of the Catapult v1 subset this sandbox simulates (``GET /openapi.json``).
+
+It states the limits the handlers enforce: ``page``/``size`` ranges and the per-family rate limit.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from typing import Any
 
 from sandboxes.bandwidth.data import USER_PATH, State
 from sandboxes.bandwidth.paging import DEFAULT_SIZE, MAX_SIZE
-from sandboxes.openapi import ref
+from sandboxes.kit import RateLimit
+from sandboxes.openapi import rate_limit, ref
 
 __all__ = ["document"]
 
@@ -38,7 +42,7 @@ def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str,
 def _rate_limited() -> dict[str, Any]:
     reset = {"description": "When the limit clears, in epoch milliseconds", "schema": {"type": "integer"}}
     return _error(
-        "Rate limit reached (1 request per 1000 ms per resource family by default); no `message` in the body",
+        "Rate limit reached (see `x-ratelimit`); no `message` in the body",
         {"X-RateLimit-Reset": reset},
     )
 
@@ -194,11 +198,12 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
-    """The OpenAPI document, built fresh on each call."""
+def document(limit: RateLimit) -> dict[str, Any]:
+    """The OpenAPI document of a sandbox stating `limit` per token and resource family."""
     return {
         "openapi": "3.0.3",
         "info": {"title": "Bandwidth Catapult v1 recordings (sandbox)", "version": "v1"},
+        **rate_limit(limit, "API token and resource family (recordings, calls, media)"),
         "servers": [{"url": "https://api.catapult.inetwork.com"}],
         "security": [{"basic": []}],
         "components": {

@@ -7,19 +7,18 @@ no ``next``. The python SDK splits it on ``,`` then ``;`` and follows ``rel="nex
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from sandboxes.bandwidth.errors import CatapultError
+from sandboxes.integers import parse_integer
 
 __all__ = ["DEFAULT_SIZE", "MAX_SIZE", "Page", "paged_response", "parse_page"]
 
 DEFAULT_SIZE = 25
 MAX_SIZE = 1000
-_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,9 +37,10 @@ def _integer(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not _INTEGER.fullmatch(raw):
+    value = parse_integer(raw, bits=32)
+    if value is None:
         raise CatapultError.bad_request("Bad parameters")
-    return int(raw)
+    return value
 
 
 def parse_page(request: Request, resource: str) -> Page:

@@ -38,7 +38,7 @@ STATED_LIMIT = RateLimit(limit=300, period_s=60.0)  # token.rate.per.minute
 def _routes(store: Store) -> list[BaseRoute]:
     return [
         token_route(store.tokens),
-        openapi_route(),
+        openapi_route(store.tokens.credentials, STATED_LIMIT),
         media_route(),
         *user_recording_routes(),
         *recording_routes(),

@@ -97,7 +97,7 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_response(request, ApiError(exc.status_code))
+    return error_response(request, ApiError(exc.status_code), dict(exc.headers or {}))
 
 
 async def _crash(request: Request, exc: Exception) -> Response:

@@ -21,7 +21,6 @@ from .store import Store
 __all__ = ["job_routes"]
 
 _PATH = "/api/v2/recording/jobs"
-_MAX_PAGE = 100
 _MAX_ACTIVE = 2  # PENDING or PROCESSING jobs an org may have at once
 _PENDING_S = 0.5
 _STATES = ("FULFILLED", "PENDING", "READY", "PROCESSING", "CANCELLED", "FAILED")
@@ -99,7 +98,7 @@ async def create_job(request: Request, store: Store) -> Response:
 
 
 async def list_jobs(request: Request, store: Store) -> Response:
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     state = enum_param(request, "state", _STATES)
     job_type = enum_param(request, "jobType", ("DELETE", "EXPORT"))
     enum_param(request, "sortBy", ("userId", "dateCreated"))
@@ -152,7 +151,7 @@ async def delete_job(request: Request, store: Store) -> Response:
 
 async def failed_recordings(request: Request, store: Store) -> Response:
     job = _find(request, store)
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     return ok(entity_listing([], page, f"{_PATH}/{job.id}/failedrecordings", dict))
 
 

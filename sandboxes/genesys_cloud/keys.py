@@ -21,7 +21,6 @@ __all__ = ["key_routes"]
 _KEYS_PATH = "/api/v2/recording/recordingkeys"
 _SETTINGS_PATH = "/api/v2/recording/localkeys/settings"
 _PERIODS = ("DISABLED", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_MAX_PAGE = 100
 
 
 def _required_text(body: dict[str, Any], *fields: str) -> dict[str, str]:
@@ -40,7 +39,7 @@ def _public(config: dict[str, Any]) -> dict[str, Any]:
 
 
 async def list_keys(request: Request, store: Store) -> Response:
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     items = sorted(store.keys.values(), key=lambda key: key["createDate"], reverse=True)
     return ok(entity_listing(items, page, _KEYS_PATH, dict))
 

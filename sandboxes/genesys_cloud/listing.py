@@ -11,9 +11,12 @@ from starlette.requests import Request
 
 from .params import int_param
 
-__all__ = ["Page", "echoed", "entity_listing", "page_of"]
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "Page", "echoed", "entity_listing", "page_of"]
 
 T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100  # of every listing but /users (assumed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,10 +31,10 @@ class Page:
         return items[start : start + self.size]
 
 
-def page_of(request: Request, *, maximum: int, default: int = 25) -> Page:
+def page_of(request: Request, *, maximum: int = MAX_PAGE_SIZE) -> Page:
     """``pageSize``/``pageNumber`` from the query; over `maximum` is the vendor's 400."""
     return Page(
-        size=int_param(request, "pageSize", default, low=1, high=maximum),
+        size=int_param(request, "pageSize", DEFAULT_PAGE_SIZE, low=1, high=maximum),
         number=int_param(request, "pageNumber", 1, low=1),
     )
 

@@ -47,11 +47,15 @@ def media_format(request: Request, default: str = "WEBM") -> str:
     return value
 
 
-def output_size(duration_ms: int, format_id: str) -> int:
-    """The byte size the media has in `format_id` (exact for WAV and MP3, nominal otherwise)."""
-    if FORMATS[format_id].codec is None:
-        return repeated_body("", duration_ms, format_id).length
-    return duration_ms * 2  # ~16 kbit/s
+async def output_size(store: Store, media_id: str, duration_ms: int, format_id: str) -> int:
+    """The byte size of the file the media URL serves in `format_id` (``outputSizeInBytes``).
+
+    A format encoded whole is encoded here once, as the vendor transcodes before it reports.
+    """
+    known = store.encoded_sizes.get((media_id, format_id, duration_ms))
+    if known is not None:
+        return known
+    return (await _body(store, media_id, duration_ms, format_id)).length
 
 
 def _signature(store: Store, payload: str) -> str:

@@ -1,208 +1,67 @@
-"""The OpenAPI 3 document of the simulated API (``GET /openapi.json``), built from tables."""
+"""The OpenAPI 3 document of the simulated API (``GET /openapi.json``), built from `openapi_tables`.
+
+Besides the operations and models it states the sandbox's limits: page sizes, ranges and
+id-list lengths, required fields, the token lifetime, the media URLs' lifetime (a setting),
+the request size limit and the rate limit (``token.rate.per.minute``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .encoding import FORMATS
+from ..kit import RateLimit
+from ..openapi import LIFETIME, integer, rate_limit, ref
+from .auth import Credentials
+from .openapi_tables import ENVELOPE, LISTINGS, MACROS, OPERATIONS, PRIMITIVES, RECORDING, SCHEMAS
+from .params import MAX_BODY_BYTES
 
 __all__ = ["document", "openapi_route"]
 
-_ENVELOPE = "entities pageSize:int pageNumber:int total:int pageCount:int firstUri previousUri nextUri lastUri selfUri"
-_REF = "id name selfUri"
-_ORPHAN_STATUSES = "NO_CONVERSATION/UNKNOWN_CONVERSATION/CONVERSATION_NOT_COMPLETE/CONVERSATION_NOT_EVALUATED/EVALUATED"
+_LIST = re.compile(r"\[(?P<item>.+)\](?:\(\.\.(?P<most>\d+)\))?")
+_INT = re.compile(r"int\((?P<low>-?\d*)\.\.(?P<high>-?\d*)(?:=(?P<default>-?\d+))?\)")
+_MEDIA_URL = "Pre-signed, no bearer needed; lives `recordingPlaybackUrlTtl` minutes (RecordingSettings)."
 
-# Schema shorthand: "field" is a string, "field:int|bool|num|dt|obj|[str]" a primitive,
-# "field:Name" / "field:[Name]" a reference, "field:A/B/C" an enum of strings.
-_SCHEMAS: Mapping[str, str] = {
-    "ErrorBody": "message code status:int entityId entityName messageWithParams contextId details:[obj] errors:[obj]",
-    "Ref": _REF,
-    "MediaResult": "mediaUri waveformData:[num]",
-    "Annotation": (
-        "id name type location:int durationMs:int absoluteLocation:int absoluteDurationMs:int "
-        "recordingLocation:int recordingDurationMs:int realtimeLocation:int user:Ref description "
-        "reason:Hold/SecurePause/FlowOrQueue/Pause selfUri"
-    ),
-    "RecordingMetadata": (
-        "id name conversationId startTime endTime media:audio/chat/messaging/email/screen "
-        "mediaSubtype:Trunk/Station/Consult/Screen/Snippet annotations:[Annotation] "
-        "fileState:ARCHIVED/AVAILABLE/DELETED/RESTORED/RESTORING/UPLOADING/ERROR restoreExpirationTime:dt "
-        "archiveDate:dt archiveMedium:CLOUDARCHIVE deleteDate:dt exportDate:dt "
-        "maxAllowedRestorationsForOrg:int remainingRestorationsAllowedForOrg:int sessionId selfUri"
-    ),
-    "Recording": (
-        "id conversationId startTime endTime media:audio/chat/messaging/email/screen "
-        "mediaSubtype:Trunk/Station/Consult/Screen/Snippet annotations:[Annotation] "
-        "fileState:ARCHIVED/AVAILABLE/DELETED/RESTORED/RESTORING/UPLOADING/ERROR restoreExpirationTime:dt "
-        "mediaUris:obj estimatedTranscodeTimeMs:int actualTranscodeTimeMs:int archiveDate:dt "
-        "archiveMedium:CLOUDARCHIVE deleteDate:dt exportDate:dt outputDurationMs:int outputSizeInBytes:int "
-        "maxAllowedRestorationsForOrg:int remainingRestorationsAllowedForOrg:int sessionId users:[Ref] "
-        "recordingFileRole:CUSTOMER_EXPERIENCE/ADHOC creationTime:dt selfUri"
-    ),
-    "UserRecording": (
-        "id name dateCreated:dt dateModified:dt workspace:Ref createdBy:Ref conversation:obj "
-        "contentLength:int durationMilliseconds:int read:bool selfUri"
-    ),
-    "FaxSummary": "readCount:int unreadCount:int totalCount:int",
-    "DownloadResponse": "id contentLocationUri imageUri state:Running/Completed resultUri selfUri",
-    "OrphanRecording": (
-        "id name createdTime:dt recoveredTime:dt "
-        "providerType:EDGE/CHAT/EMAIL/SCREEN_RECORDING/PUREENGAGE/PURECONNECT mediaSizeBytes:int "
-        "mediaType:CALL/CHAT/EMAIL/SCREEN mediaSubtype:Trunk/Station/Consult/Screen/Snippet "
-        "fileState:ARCHIVED/AVAILABLE/DELETED/RESTORED/RESTORING/UPLOADING recording:Recording "
-        f"orphanStatus:{_ORPHAN_STATUSES} "
-        "sourceOrphaningId region selfUri"
-    ),
-    "OrphanUpdateRequest": "archiveDate:dt deleteDate:dt exportDate:dt integrationId conversationId",
-    "Policy": (
-        "id name modifiedDate:dt createdDate:dt order:int description enabled:bool mediaPolicies:obj "
-        "conditions:obj actions:obj policyErrors:obj selfUri"
-    ),
-    "PolicyUpdate": "name enabled:bool description order:int mediaPolicies:obj conditions:obj actions:obj",
-    "EncryptionKey": (
-        "id name createDate:dt keydataSummary user:Ref "
-        "localEncryptionConfiguration:LocalEncryptionConfiguration "
-        "keyConfigurationType:KmsSymmetric/LocalKeyManager/Native/None kmsKeyArn selfUri"
-    ),
-    "KeyRotationSchedule": "id name period:DISABLED/DAILY/WEEKLY/MONTHLY/YEARLY selfUri",
-    "LocalEncryptionConfiguration": "id name url apiId apiKey selfUri",
-    "LocalEncryptionConfigurationListing": "total:int entities:[LocalEncryptionConfiguration] selfUri",
-    "LocalEncryptionKeyRequest": "configId publicKey keypairId",
-    "RecordingSettings": (
-        "maxSimultaneousStreams:int maxConfigurableScreenRecordingStreams:int "
-        "regionalRecordingStorageEnabled:bool recordingPlaybackUrlTtl:int recordingBatchDownloadUrlTtl:int "
-        "stopRecordingWhenOnlyExternalParticipants:bool"
-    ),
-    "ScreenRecordingSession": "id name user:Ref communicationId conversation:Ref startTime:dt selfUri",
-    "ScreenRecordingSessionRequest": "state:STOPPED archiveDate:dt deleteDate:dt",
-    "RecordingJobsQuery": (
-        "action:ARCHIVE/DELETE/EXPORT actionDate:dt actionAge:int integrationId includeScreenRecordings:bool "
-        "clearExport:bool conversationQuery:obj"
-    ),
-    "RecordingJob": (
-        "id user:Ref state:FULFILLED/PENDING/READY/PROCESSING/CANCELLED/FAILED "
-        "recordingJobsQuery:RecordingJobsQuery dateCreated:dt totalConversations:int totalRecordings:int "
-        "totalSkippedRecordings:int totalFailedRecordings:int totalProcessedRecordings:int "
-        "percentProgress:int errorMessage failedRecordings selfUri"
-    ),
-    "ExecuteRecordingJobsQuery": "state:PROCESSING",
-    "User": (
-        "id name division:Ref chat:obj department email primaryContactInfo:[obj] addresses:[obj] "
-        "state:active/inactive/deleted title username version:int acdAutoAnswer:bool selfUri"
-    ),
-    "ConversationQuery": (
-        "interval order:asc/desc/unordered orderBy:conversationStart/conversationEnd/segmentStart/segmentEnd "
-        "paging:obj conversationFilters:[obj] segmentFilters:[obj]"
-    ),
-    "AnalyticsConversationQueryResponse": "conversations:[obj] totalHits:int",
-    "TokenResponse": "access_token token_type expires_in:int",
-}
-_LISTINGS: Mapping[str, str] = {
-    "UserRecordingEntityListing": "UserRecording",
-    "OrphanRecordingListing": "OrphanRecording",
-    "PolicyEntityListing": "Policy",
-    "EncryptionKeyEntityListing": "EncryptionKey",
-    "ScreenRecordingSessionListing": "ScreenRecordingSession",
-    "RecordingJobEntityListing": "RecordingJob",
-    "FailedRecordingEntityListing": "Ref",
-    "UserEntityListing": "User",
-}
-_PRIMITIVES: Mapping[str, Mapping[str, str]] = {
-    "int": {"type": "integer", "format": "int32"},
-    "bool": {"type": "boolean"},
-    "num": {"type": "number"},
-    "dt": {"type": "string", "format": "date-time"},
-    "obj": {"type": "object"},
-    "str": {"type": "string"},
-}
-# One operation per line: method, success status, path under /api/v2 ("R" stands for the
-# recording path), response schema, request body schema ("-" for none), query parameters.
-_R = "/conversations/{conversationId}/recordings/{recordingId}"
-_OPERATIONS = """
-get 200 /userrecordings UserRecordingEntityListing - $page expand:[str]
-get 200 /userrecordings/summary FaxSummary -
-get 200 /userrecordings/{recordingId} UserRecording - expand:[str]
-put 200 /userrecordings/{recordingId} UserRecording UserRecording expand:[str]
-delete 202 /userrecordings/{recordingId} - -
-get 200 /userrecordings/{recordingId}/media DownloadResponse - $format
-get 200 /userrecordings/{recordingId}/transcoding DownloadResponse - $format
-get 200 /conversations/{conversationId}/recordings [Recording] - maxWaitMs:int $format
-get 200 R Recording - $format
-put 200 R Recording Recording clearExport:bool
-get 200 /conversations/{conversationId}/recordingmetadata [RecordingMetadata] -
-get 200 /conversations/{conversationId}/recordingmetadata/{recordingId} RecordingMetadata -
-get 200 R/annotations [Annotation] -
-post 200 R/annotations Annotation Annotation
-get 200 R/annotations/{annotationId} Annotation -
-put 200 R/annotations/{annotationId} Annotation Annotation
-delete 204 R/annotations/{annotationId} - -
-get 200 /orphanrecordings OrphanRecordingListing - $page sortBy expand:[str] hasConversation:bool media:Call/Screen
-get 200 /orphanrecordings/{orphanId} OrphanRecording -
-put 200 /orphanrecordings/{orphanId} Recording OrphanUpdateRequest
-delete 200 /orphanrecordings/{orphanId} OrphanRecording -
-get 200 /orphanrecordings/{orphanId}/media Recording - $format
-get 200 /recording/mediaretentionpolicies PolicyEntityListing - $page sortBy expand:[str] nextPage previousPage \
-    name enabled:bool summary:bool hasErrors:bool deleteDaysThreshold:int
-post 200 /recording/mediaretentionpolicies Policy Policy
-delete 204 /recording/mediaretentionpolicies - - ids
-get 200 /recording/mediaretentionpolicies/{policyId} Policy -
-put 200 /recording/mediaretentionpolicies/{policyId} Policy Policy
-patch 200 /recording/mediaretentionpolicies/{policyId} Policy PolicyUpdate
-delete 204 /recording/mediaretentionpolicies/{policyId} - -
-get 200 /recording/recordingkeys EncryptionKeyEntityListing - $page
-post 200 /recording/recordingkeys EncryptionKey -
-get 200 /recording/recordingkeys/rotationschedule KeyRotationSchedule -
-put 200 /recording/recordingkeys/rotationschedule KeyRotationSchedule KeyRotationSchedule
-post 200 /recording/localkeys EncryptionKey LocalEncryptionKeyRequest
-get 200 /recording/localkeys/settings LocalEncryptionConfigurationListing -
-post 200 /recording/localkeys/settings LocalEncryptionConfiguration LocalEncryptionConfiguration
-get 200 /recording/localkeys/settings/{settingsId} LocalEncryptionConfiguration -
-put 200 /recording/localkeys/settings/{settingsId} LocalEncryptionConfiguration LocalEncryptionConfiguration
-get 200 /recording/settings RecordingSettings - createDefault:bool
-put 200 /recording/settings RecordingSettings RecordingSettings
-get 200 /recordings/screensessions ScreenRecordingSessionListing - $page
-patch 204 /recordings/screensessions/{recordingSessionId} - ScreenRecordingSessionRequest
-get 200 /recording/jobs RecordingJobEntityListing - $page sortBy:userId/dateCreated state jobType:DELETE/EXPORT \
-    showOnlyMyJobs:bool
-post 202 /recording/jobs RecordingJob RecordingJobsQuery
-get 200 /recording/jobs/{jobId} RecordingJob -
-put 202 /recording/jobs/{jobId} RecordingJob ExecuteRecordingJobsQuery
-delete 204 /recording/jobs/{jobId} - -
-get 200 /recording/jobs/{jobId}/failedrecordings FailedRecordingEntityListing - $page
-get 200 /users UserEntityListing - $page id:[str] jabberId:[str] sortOrder:ascending/descending expand:[str] \
-    state:active/inactive/deleted/any
-get 200 /users/{userId} User - expand:[str] state:active/deleted
-post 200 /analytics/conversations/details/query AnalyticsConversationQueryResponse ConversationQuery
-"""
-_MACROS: Mapping[str, str] = {
-    "$page": "pageSize:int pageNumber:int",
-    "$format": f"formatId:{'/'.join((*FORMATS, 'NONE'))} mediaFormats:[str] download:bool fileName locale",
-}
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text else None
 
 
 def _type(spec: str) -> dict[str, Any]:
-    if spec.startswith("[") and spec.endswith("]"):
-        return {"type": "array", "items": _type(spec[1:-1])}
-    if spec in _PRIMITIVES:
-        return dict(_PRIMITIVES[spec])
-    if "/" in spec:
+    if listed := _LIST.fullmatch(spec):
+        schema = {"type": "array", "items": _type(listed["item"])}
+        return schema | ({"maxItems": int(listed["most"])} if listed["most"] else {})
+    if bounded := _INT.fullmatch(spec):
+        low, high, default = (_number(bounded[name]) for name in ("low", "high", "default"))
+        return integer(low, high, default, int_format="int32")
+    if spec in PRIMITIVES:
+        return dict(PRIMITIVES[spec])
+    if spec in SCHEMAS or spec in LISTINGS:
+        return ref(spec)
+    if "/" in spec or spec.isupper():
         return {"type": "string", "enum": spec.split("/")}
-    if spec[:1].isupper():
-        return {"$ref": f"#/components/schemas/{spec}"}
-    return {"type": "string"}
+    raise ValueError(f"no schema {spec!r}")
 
 
-def _fields(shorthand: str) -> dict[str, dict[str, Any]]:
-    fields = {}
+def _fields(shorthand: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The properties a shorthand names, and which of them are required."""
+    fields, required = {}, []
     for token in shorthand.split():
         name, _, spec = token.partition(":")
-        fields[name] = _type(spec or "str")
-    return fields
+        flags, name = set(name) & {"*", "!"}, name.rstrip("*!")
+        fields[name] = _type(spec or "str") | ({"writeOnly": True} if "!" in flags else {})
+        if "*" in flags:
+            required.append(name)
+    return fields, required
+
+
+def _schema(shorthand: str) -> dict[str, Any]:
+    properties, required = _fields(shorthand)
+    return {"type": "object", "properties": properties} | ({"required": required} if required else {})
 
 
 def _operation_id(method: str, path: str) -> str:
@@ -213,13 +72,14 @@ def _operation_id(method: str, path: str) -> str:
 
 
 def _operation(method: str, status: str, path: str, result: str, body: str, query: str) -> dict[str, Any]:
-    for macro, expansion in _MACROS.items():
+    for macro, expansion in MACROS.items():
         query = query.replace(macro, expansion)
     parameters = [{"name": name, "in": "path", "required": True, "schema": _type("str")} for name in _path_names(path)]
-    parameters += [
-        {"name": name, "in": "query", "required": name == "ids", "schema": schema}
-        for name, schema in _fields(query).items()
-    ]
+    fields, required = _fields(query)
+    for name, schema in fields.items():
+        parameter = {"name": name, "in": "query", "required": name in required, "schema": schema}
+        # Lists go comma-joined (``id=a,b``), as the SDKs send them.
+        parameters.append(parameter | ({"explode": False} if schema.get("type") == "array" else {}))
     response: dict[str, Any] = {"description": "successful operation"}
     if result != "-":
         response["content"] = {"application/json": {"schema": _type(result)}}
@@ -243,52 +103,63 @@ def _path_names(path: str) -> list[str]:
     return [part[1:-1] for part in path.split("/") if part.startswith("{")]
 
 
-def document() -> dict[str, Any]:
-    """The whole OpenAPI document."""
-    schemas = {name: {"type": "object", "properties": _fields(shorthand)} for name, shorthand in _SCHEMAS.items()}
-    for name, entity in _LISTINGS.items():
-        schemas[name] = {"type": "object", "properties": {**_fields(_ENVELOPE), "entities": _type(f"[{entity}]")}}
-    paths: dict[str, dict[str, Any]] = {}
-    for line in _OPERATIONS.replace("\\\n", " ").strip().splitlines():
-        method, status, path, result, body, *query = line.split()
-        path = "/api/v2" + (_R + path[1:] if path.startswith("R") else path)
-        paths.setdefault(path, {})[method] = _operation(method, status, path, result, body, " ".join(query))
-    paths["/oauth/token"] = {
-        "post": {
-            "operationId": "postOauthToken",
-            "security": [{"Basic": []}],
-            "requestBody": {
-                "content": {
-                    "application/x-www-form-urlencoded": {
-                        "schema": {"type": "object", "properties": {"grant_type": {"type": "string"}}}
-                    }
-                }
-            },
-            "responses": {
-                "200": {"description": "token", "content": {"application/json": {"schema": _type("TokenResponse")}}}
-            },
-        }
+def _schemas(token_ttl_s: int) -> dict[str, Any]:
+    schemas = {name: _schema(shorthand) for name, shorthand in SCHEMAS.items()}
+    for name, entity in LISTINGS.items():
+        envelope = _schema(ENVELOPE)
+        envelope["properties"]["entities"] = _type(f"[{entity}]")
+        schemas[name] = envelope
+    schemas["MediaResult"]["properties"]["mediaUri"]["description"] = _MEDIA_URL
+    schemas["DownloadResponse"]["properties"]["contentLocationUri"]["description"] = _MEDIA_URL
+    expires = schemas["TokenResponse"]["properties"]["expires_in"]
+    expires.update({"description": "Seconds the token lives", "example": token_ttl_s})
+    return schemas
+
+
+def _token_operation() -> dict[str, Any]:
+    form = {"type": "object", "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}}}
+    return {
+        "operationId": "postOauthToken",
+        "security": [{"Basic": []}],
+        "requestBody": {
+            "content": {"application/x-www-form-urlencoded": {"schema": form | {"required": ["grant_type"]}}}
+        },
+        "responses": {
+            "200": {"description": "token", "content": {"application/json": {"schema": _type("TokenResponse")}}}
+        },
     }
+
+
+def document(token_ttl_s: int, limit: RateLimit) -> dict[str, Any]:
+    """The whole OpenAPI document: tokens living `token_ttl_s`, `limit` requests per token."""
+    paths: dict[str, dict[str, Any]] = {}
+    for line in OPERATIONS.replace("\\\n", " ").strip().splitlines():
+        method, status, path, result, body, *query = line.split()
+        path = "/api/v2" + (RECORDING + path[1:] if path.startswith("R") else path)
+        paths.setdefault(path, {})[method] = _operation(method, status, path, result, body, " ".join(query))
+    paths["/oauth/token"] = {"post": _token_operation()}
+    oauth = {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Genesys Cloud Platform API v2 (recordings) — sandbox", "version": "v2"},
+        **rate_limit(limit, "access token (token.rate.per.minute)"),
+        "x-request-bytes-max": MAX_BODY_BYTES,
         "paths": paths,
         "components": {
-            "schemas": schemas,
+            "schemas": _schemas(token_ttl_s),
             "securitySchemes": {
-                "PureCloud OAuth": {
-                    "type": "oauth2",
-                    "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
-                },
+                "PureCloud OAuth": oauth | {LIFETIME: token_ttl_s},
                 "Basic": {"type": "http", "scheme": "basic"},
             },
         },
     }
 
 
-async def _serve(request: Request) -> Response:
-    return JSONResponse(document())
+def openapi_route(credentials: Credentials, limit: RateLimit) -> Route:
+    """``GET /openapi.json`` for a sandbox with `credentials` and the stated `limit`."""
+    body = document(credentials.token_ttl_s, limit)
 
+    async def serve(request: Request) -> Response:
+        return JSONResponse(body)
 
-def openapi_route() -> Route:
-    return Route("/openapi.json", _serve, methods=["GET"])
+    return Route("/openapi.json", serve, methods=["GET"])

@@ -23,7 +23,6 @@ from .store import Store
 __all__ = ["orphan_routes"]
 
 _PATH = "/api/v2/orphanrecordings"
-_MAX_PAGE = 100
 _MEDIA_FILTER = {"Call": "CALL", "Screen": "SCREEN"}
 
 
@@ -35,7 +34,7 @@ def _find(request: Request, store: Store) -> Orphan:
 
 
 async def list_orphans(request: Request, store: Store) -> Response:
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     has_conversation = bool_param(request, "hasConversation")
     media = enum_param(request, "media", tuple(_MEDIA_FILTER))
     items = [
@@ -80,7 +79,7 @@ async def orphan_media(request: Request, store: Store) -> Response:
     )
     body["actualTranscodeTimeMs"] = orphan.transcode_ms
     if format_id != "NONE":
-        body["outputSizeInBytes"] = output_size(orphan.duration_ms, format_id)
+        body["outputSizeInBytes"] = await output_size(store, orphan.recording_id, orphan.duration_ms, format_id)
     return ok(body)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from ..integers import parse_integer
 from .errors import ApiError, bad_request
 
 __all__ = [
@@ -46,10 +47,9 @@ def int_param(request: Request, name: str, default: int, *, low: int | None = No
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise bad_request(f"Value [{raw}] is not valid for field type [{name}].", "invalid.value") from None
+    value = parse_integer(raw, bits=32)  # the API's integer parameters are int32
+    if value is None:
+        raise bad_request(f"Value [{raw}] is not valid for field type [{name}].", "invalid.value")
     if (low is not None and value < low) or (high is not None and value > high):
         allowed = f"{low if low is not None else ''}-{high if high is not None else ''}"
         raise bad_request(f"Value [{value}] is not valid for field [{name}]. Allowable values are: {allowed}")

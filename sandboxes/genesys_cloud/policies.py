@@ -17,10 +17,9 @@ from .params import bool_param, csv_param, int_param, json_body
 from .routing import api, empty, ok
 from .store import Store
 
-__all__ = ["policy_routes"]
+__all__ = ["MAX_BULK_IDS", "policy_routes"]
 
-_MAX_PAGE = 100
-_MAX_BULK = 100
+MAX_BULK_IDS = 100
 _SORTABLE = ("name", "order", "createdDate", "modifiedDate")
 _SUMMARY = ("id", "name", "modifiedDate", "createdDate", "order", "description", "enabled", "selfUri")
 _OBJECTS = ("mediaPolicies", "conditions", "actions")
@@ -65,7 +64,7 @@ def _check(body: dict[str, Any], *, partial: bool) -> dict[str, Any]:
 
 
 async def list_policies(request: Request, store: Store) -> Response:
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     name = (request.query_params.get("name") or "").lower()
     enabled = bool_param(request, "enabled")
     has_errors = bool_param(request, "hasErrors")
@@ -144,8 +143,8 @@ async def delete_policies(request: Request, store: Store) -> Response:
     ids = csv_param(request, "ids")
     if not ids:
         raise bad_request("The ids query parameter is required.", "invalid.value")
-    if len(ids) > _MAX_BULK:
-        raise bad_request(f"At most {_MAX_BULK} ids can be deleted at once.", "invalid.value")
+    if len(ids) > MAX_BULK_IDS:
+        raise bad_request(f"At most {MAX_BULK_IDS} ids can be deleted at once.", "invalid.value")
     for policy_id in ids:
         store.policies.pop(policy_id, None)
     return empty()

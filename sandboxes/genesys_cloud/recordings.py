@@ -29,7 +29,7 @@ def playable(file_state: str) -> bool:
     return file_state in _PLAYABLE
 
 
-def _render(request: Request, store: Store, rec: ConvRecording, format_id: str) -> tuple[dict[str, Any], bool]:
+async def _render(request: Request, store: Store, rec: ConvRecording, format_id: str) -> tuple[dict[str, Any], bool]:
     """The Recording and whether it is still transcoding in `format_id`."""
     if not playable(rec.file_state):
         return recording_json(rec, store), False
@@ -46,7 +46,7 @@ def _render(request: Request, store: Store, rec: ConvRecording, format_id: str) 
         format_id=format_id,
         file_name=download_name(request, rec.id, format_id),
     )
-    size = output_size(duration, format_id) if format_id != "NONE" else None
+    size = await output_size(store, rec.id, duration, format_id) if format_id != "NONE" else None
     return recording_json(rec, store, media_uris=uris, output_bytes=size), False
 
 
@@ -62,7 +62,7 @@ async def list_recordings(request: Request, store: Store) -> Response:
     if left > 0:
         # A hair past the deadline: the loop's timer may wake a little before the clock agrees.
         await asyncio.sleep(min(left + 0.01, max_wait_ms / 1000))
-    rendered = [_render(request, store, rec, format_id) for rec in recs]
+    rendered = [await _render(request, store, rec, format_id) for rec in recs]
     busy = any(transcoding for _, transcoding in rendered)
     return ok([body for body, _ in rendered], 202 if busy else 200)
 
@@ -71,7 +71,7 @@ async def get_recording(request: Request, store: Store) -> Response:
     """``GET /conversations/{conversationId}/recordings/{recordingId}``: 202 while transcoding."""
     format_id = media_format(request)
     rec = store.recording(request.path_params["conversationId"], request.path_params["recordingId"])
-    body, transcoding = _render(request, store, rec, format_id)
+    body, transcoding = await _render(request, store, rec, format_id)
     return ok(body, 202 if transcoding else 200)
 
 

@@ -1,4 +1,4 @@
-"""Organization recording settings and screen recording sessions."""
+"""Organization recording settings and screen recording sessions (listed, counted, stopped)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from .params import bool_param, json_body, parse_datetime
 from .routing import api, empty, ok
 from .store import Store
 
-__all__ = ["settings_routes"]
+__all__ = ["SETTING_RANGES", "settings_routes"]
 
 _SESSIONS_PATH = "/api/v2/recordings/screensessions"
-_MAX_PAGE = 100
 # field -> (type, lowest, highest); the URL lifetimes are minutes.
-_SETTINGS: Mapping[str, tuple[type, int, int]] = {
+SETTING_RANGES: Mapping[str, tuple[type, int, int]] = {
     "maxSimultaneousStreams": (int, 0, 100),
     "maxConfigurableScreenRecordingStreams": (int, 0, 100),
     "recordingPlaybackUrlTtl": (int, 2, 60),
@@ -38,7 +37,7 @@ async def put_settings(request: Request, store: Store) -> Response:
     """Validate every known field first, then apply; unknown fields are ignored."""
     body = await json_body(request)
     changes = {}
-    for field, (kind, low, high) in _SETTINGS.items():
+    for field, (kind, low, high) in SETTING_RANGES.items():
         if field not in body:
             continue
         value = body[field]
@@ -55,8 +54,13 @@ async def put_settings(request: Request, store: Store) -> Response:
 
 
 async def list_sessions(request: Request, store: Store) -> Response:
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     return ok(entity_listing(list(store.screen_sessions.values()), page, _SESSIONS_PATH, dict))
+
+
+async def session_details(request: Request, store: Store) -> Response:
+    """``ScreenRecordingActiveSessions``: how many screen recordings are running right now."""
+    return ok({"count": len(store.screen_sessions)})
 
 
 async def patch_session(request: Request, store: Store) -> Response:
@@ -83,5 +87,6 @@ def settings_routes() -> list[Route]:
         api("/recording/settings", get_settings, "GET"),
         api("/recording/settings", put_settings, "PUT"),
         api("/recordings/screensessions", list_sessions, "GET"),
+        api("/recordings/screensessions/details", session_details, "GET"),
         api("/recordings/screensessions/{recordingSessionId}", patch_session, "PATCH"),
     ]

@@ -81,6 +81,8 @@ class Store:
         self.jobs: dict[str, RecordingJob] = {}
         self.transcodes: dict[tuple[str, str], float] = {}
         self.encoded: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
+        # The size of every file ever encoded, kept after its bytes leave `encoded`.
+        self.encoded_sizes: dict[tuple[str, str, int], int] = {}
 
     # -- time -------------------------------------------------------------------------------
 
@@ -164,6 +166,7 @@ class Store:
 
     def cache_encoded(self, key: tuple[str, str, int], data: bytes) -> None:
         self.encoded[key] = data
+        self.encoded_sizes[key] = len(data)
         self.encoded.move_to_end(key)
         while len(self.encoded) > _ENCODED_CACHE:
             self.encoded.popitem(last=False)

@@ -20,7 +20,6 @@ from .store import Store
 __all__ = ["user_recording_routes"]
 
 _PATH = "/api/v2/userrecordings"
-_MAX_PAGE = 100
 
 
 def _expand(request: Request) -> bool:
@@ -41,7 +40,7 @@ def _find(request: Request, store: Store) -> UserRecording:
 
 
 async def list_user_recordings(request: Request, store: Store) -> Response:
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request)
     expand = _expand(request)
     extra = {"expand": "conversation"} if expand else {}
     items = list(store.user_recordings.values())

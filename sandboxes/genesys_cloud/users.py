@@ -16,11 +16,11 @@ from .render import user_json
 from .routing import api, ok
 from .store import Store
 
-__all__ = ["user_routes"]
+__all__ = ["MAX_IDS", "MAX_PAGE_SIZE", "user_routes"]
 
 _PATH = "/api/v2/users"
-_MAX_PAGE = 500
-_MAX_IDS = 100
+MAX_PAGE_SIZE = 500  # third-party figure; every other listing stops at 100
+MAX_IDS = 100
 
 
 def _matches(member: Member, state: str) -> bool:
@@ -29,13 +29,13 @@ def _matches(member: Member, state: str) -> bool:
 
 async def list_users(request: Request, store: Store) -> Response:
     """Unknown ids are simply absent; so are users in another state unless ``state=any``."""
-    page = page_of(request, maximum=_MAX_PAGE)
+    page = page_of(request, maximum=MAX_PAGE_SIZE)
     ids = csv_param(request, "id")
     jabber_ids = csv_param(request, "jabberId")
     if ids and jabber_ids:
         raise bad_request("The id and jabberId parameters cannot be used together.")
-    if len(ids) > _MAX_IDS or len(jabber_ids) > _MAX_IDS:
-        raise bad_request(f"A maximum of {_MAX_IDS} ids can be requested at once.")
+    if len(ids) > MAX_IDS or len(jabber_ids) > MAX_IDS:
+        raise bad_request(f"A maximum of {MAX_IDS} ids can be requested at once.")
     state = enum_param(request, "state", ("active", "inactive", "deleted", "any"), "active") or "active"
     descending = enum_param(request, "sortOrder", ("ascending", "descending"), "ascending") == "descending"
     members: Iterable[Member] = store.members.values()

@@ -3,10 +3,11 @@
 A query needs at least one search parameter (``callerPhoneNumber``, ``dialedPhoneNumber``,
 ``startTime``, ``endTime``, ``userName``, ``userData``); without one GWS refuses the request
 (statusCode 1 assumed) since it could match millions. Results are newest first, at most
-``limit`` (default and maximum 100) from ``offset``. ``prevUri``/``nextUri`` are the absolute
-URL of this request with every parameter kept and ``offset``/``limit`` set, present when a
-previous (offset > 0) or next (more matches) page exists. The server's region is always an
-extra filter (region affinity).
+``limit`` (default and maximum 100) from ``offset`` (0 to 2^63 - 1); a paging value that is
+not an integer in its range is statusCode 10, as a ``limit`` above 100 is. ``prevUri`` and
+``nextUri`` are the absolute URL of this request with every parameter kept and
+``offset``/``limit`` set, present when a previous (offset > 0) or next (more matches) page
+exists. The server's region is always an extra filter (region affinity).
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from sandboxes.genesys_engage.errors import EngageError
 from sandboxes.genesys_engage.render import recording
 from sandboxes.genesys_engage.state import engage
 from sandboxes.genesys_engage.wire import api_url, json_response
+from sandboxes.integers import INT64_MAX, parse_integer
 
-__all__ = ["SEARCH_PARAMETERS", "describe", "page", "search"]
+__all__ = ["MAX_OFFSET", "SEARCH_PARAMETERS", "describe", "page", "search"]
 
+# Offsets are Java longs on the server (assumed); past one, GWS answers statusCode 10.
+MAX_OFFSET = INT64_MAX
 SEARCH_PARAMETERS = ("callerPhoneNumber", "dialedPhoneNumber", "startTime", "endTime", "userName", "userData")
 
 
@@ -39,23 +43,20 @@ def describe(error: BadInput) -> str:
     return f"{error.message}: " + "; ".join(f"{e.field} {e.message}" for e in error.field_errors)
 
 
-def _integer(params: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
+def _integer(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise EngageError(2, f"Parameter {name} must be an integer: {raw!r}") from None
-    if value < low or (high is not None and value > high):
-        limit = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise EngageError(10, f"Parameter {name} must be {limit}: {value}")
+    value = parse_integer(raw)
+    if value is None or not low <= value <= high:
+        raise EngageError(10, f"Parameter {name} must be an integer between {low} and {high}: {raw!r}")
     return value
 
 
 def page(params: Mapping[str, str]) -> tuple[int, int]:
-    """(offset, limit) of a query; statusCode 10 when out of range (limit above 100)."""
-    return _integer(params, "offset", 0, 0, None), _integer(params, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+    """(offset, limit) of a query; statusCode 10 for a value that is not an integer in range:
+    ``offset`` 0 to `MAX_OFFSET`, ``limit`` 1 to 100."""
+    return _integer(params, "offset", 0, 0, MAX_OFFSET), _integer(params, "limit", MAX_LIMIT, 1, MAX_LIMIT)
 
 
 def _page_uri(request: Request, offset: int, limit: int) -> str:

@@ -1,4 +1,8 @@
-"""The OpenAPI 3 document of the simulated API, served at ``GET /openapi.json``."""
+"""The OpenAPI 3 document of the simulated API, served at ``GET /openapi.json``.
+
+It states the limits the handlers enforce: ``offset``/``limit`` ranges and required fields.
+GWS publishes no rate limit and the sandbox states none (no ``x-ratelimit``).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.store.engage import MAX_LIMIT
 from sandboxes.genesys_engage.errors import CODES
-from sandboxes.genesys_engage.listing import SEARCH_PARAMETERS
+from sandboxes.genesys_engage.listing import MAX_OFFSET, SEARCH_PARAMETERS
 from sandboxes.genesys_engage.state import VERSION
 from sandboxes.genesys_engage.wire import API_ROOT, JSON_TYPE, json_response
-from sandboxes.openapi import obj, ref
+from sandboxes.openapi import integer, obj, ref
 
 __all__ = ["openapi", "openapi_document"]
 
@@ -183,10 +188,8 @@ def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.0 description of every simulated endpoint (auth, envelope, models)."""
     query = [_param(name, "query", _SEARCH_DESCRIPTIONS[name]) for name in SEARCH_PARAMETERS]
     query += [
-        _param("offset", "query", "Index of the first result (default 0).", {"type": "integer", "minimum": 0}),
-        _param(
-            "limit", "query", "Page size (default and maximum 100).", {"type": "integer", "minimum": 1, "maximum": 100}
-        ),
+        _param("offset", "query", "Index of the first result.", integer(0, MAX_OFFSET, 0, int_format="int64")),
+        _param("limit", "query", "Page size.", integer(1, MAX_LIMIT, MAX_LIMIT)),
     ]
     rec_id = _param("recordingId", "path", "The recording id (the CallUUID).")
     cc_id = _param("contactCenterId", "path", "The contact center id.")
@@ -201,7 +204,11 @@ def openapi_document() -> dict[str, Any]:
     }
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Genesys Engage Web Services: recording access (sandbox)", "version": VERSION},
+        "info": {
+            "title": "Genesys Engage Web Services: recording access (sandbox)",
+            "version": VERSION,
+            "description": "GWS publishes no rate limit: the sandbox enforces none unless its knob sets one.",
+        },
         "paths": {
             f"{API_ROOT}/diagnostics/version": {
                 "get": {

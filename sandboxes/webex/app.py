@@ -4,8 +4,8 @@ Routes (Webex paths under ``/v1``, download hosts at the root):
 
 - ``GET /v1/admin/convergedRecordings``, ``GET /v1/convergedRecordings``
 - ``GET|DELETE /v1/convergedRecordings/{recordingId}``, ``GET .../{recordingId}/metadata``
-- ``POST /v1/convergedRecordings/{softDelete,restore,purge}``
-- ``GET /v1/people``, ``GET /v1/people/{personId}``
+- ``POST /v1/convergedRecordings/{softDelete,restore,purge,reassign}``
+- ``GET /v1/people``, ``GET /v1/people/me``, ``GET /v1/people/{personId}``
 - ``GET /nbr/MultiThreadDownloadServlet`` (pre-signed MP3 and transcript downloads),
   ``GET /wbxaibridge/api/v2/{kind}/{resourceId}`` (AI notes, user token)
 - ``GET /openapi.json``, plus the kit's ``/_sandbox/`` admin API.
@@ -26,6 +26,7 @@ from sandboxes.webex.auth import TOKENS
 from sandboxes.webex.data import generate
 from sandboxes.webex.errors import STATED_LIMIT, WebexErrors, error_handlers
 from sandboxes.webex.openapi import openapi
+from sandboxes.webex.reassign import reassign
 from sandboxes.webex.state import WebexState
 from sandboxes.webex.times import make_clock
 from sandboxes.world import anchor_now
@@ -42,10 +43,12 @@ def _routes() -> list[BaseRoute]:
         Route("/v1/admin/convergedRecordings", recordings.admin_list, methods=["GET"]),
         Route(_RECORDINGS, recordings.user_list, methods=["GET"]),
         *(Route(f"{_RECORDINGS}/{name}", lifecycle.bulk_endpoint(act), methods=["POST"]) for name, act in bulk.items()),
+        Route(f"{_RECORDINGS}/reassign", reassign, methods=["POST"]),
         Route(f"{_RECORDINGS}/{{recordingId}}", recordings.details, methods=["GET"]),
         Route(f"{_RECORDINGS}/{{recordingId}}", lifecycle.delete, methods=["DELETE"]),
         Route(f"{_RECORDINGS}/{{recordingId}}/metadata", recordings.metadata, methods=["GET"]),
         Route("/v1/people", people.list_people, methods=["GET"]),
+        Route("/v1/people/me", people.me, methods=["GET"]),
         Route("/v1/people/{personId}", people.get_person, methods=["GET"]),
         Route("/nbr/MultiThreadDownloadServlet", links.download, methods=["GET", "HEAD"]),
         Route("/wbxaibridge/api/v2/{kind}/{resourceId}", links.notes, methods=["GET"]),

@@ -3,9 +3,10 @@
 `generate(seed, size, anchor)` maps each of ``world.calls(seed, size, "webex")`` to one MP3
 recording owned by the call's agent (a roster person, same email as in every other vendor's
 sandbox) or, for some unshared calls, by a virtual line, a workspace or a Customer Assist
-call queue. ``serviceData.callSessionId`` is the world conversation id. A few recordings start
-in the recycle bin (``deleted``) or already purged. Everything is O(size): 100,000 recordings
-take about as long as the world's calls themselves.
+call queue. Two more org users, the compliance officer and the admin, own none.
+``serviceData.callSessionId`` is the world conversation id. A few recordings start in the
+recycle bin (``deleted``) or already purged. Everything is O(size): 100,000 recordings take
+about as long as the world's calls themselves.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ _SHARED_LINES = (
 )
 # Cumulative odds for an unshared call's owner: call queue, virtual line, workspace, else the agent.
 _OWNER_ODDS = ((0.06, "callQueue"), (0.12, "virtualLine"), (0.17, "place"))
+# The org's compliance officer and admin (the people behind those tokens): org users owning nothing.
+_STAFF = (("Robin", "Auditor", "compliance.officer"), ("Sam", "Okoro", "webex.admin"))
 _DELETED_ODDS, _PURGED_ODDS = 0.03, 0.04
 
 
@@ -97,6 +100,9 @@ class Store:
     locations: dict[str, Location]
     # The person behind the user tokens: the roster person owning the most recordings.
     user: Owner
+    # The people behind the compliance officer's and the admin's tokens.
+    officer: Owner
+    admin: Owner
 
     def person_location(self, person: Person) -> Location:
         return self.owners_by_email[person.email].location
@@ -116,6 +122,13 @@ def _owners(seed: int, people: list[Person]) -> tuple[list[Owner], dict[str, lis
     return persons, lines
 
 
+def _staff(seed: int) -> list[Person]:
+    return [
+        Person(stable_uuid(seed, "webex-staff", stem), first, last, f"{stem}@example.com", stem, f"+1415556{n:04d}")
+        for n, (first, last, stem) in enumerate(_STAFF)
+    ]
+
+
 def _recording_id(seed: int, key: str) -> str:
     # 32 hex digits, as in the seed's example ids (hyphenated UUIDs also appear at Webex).
     return hashlib.blake2b(f"{seed}:webex-recording:{key}".encode(), digest_size=16).hexdigest()
@@ -127,7 +140,7 @@ def _topic(call: Call) -> str:
 
 def generate(seed: int, size: int, anchor: datetime) -> Store:
     """`size` recordings for `seed`, the newest ending shortly before `anchor`."""
-    people = roster(seed)
+    people = [*roster(seed), *_staff(seed)]
     persons, lines = _owners(seed, people)
     by_person = {owner.uuid: owner for owner in persons}
     rng = random.Random(f"{seed}:webex:recordings")
@@ -165,4 +178,6 @@ def generate(seed: int, size: int, anchor: datetime) -> Store:
         owners_by_email=owners,
         locations={o.location.uuid: o.location for o in owners.values()},
         user=owners[user_email],
+        officer=persons[-2],
+        admin=persons[-1],
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 
 __all__ = ["decode_id", "encode_id"]
 
@@ -19,7 +18,7 @@ def decode_id(kind: str, webex_id: str) -> str | None:
     """The UUID inside a public id of `kind`, or None when it is not one."""
     try:
         text = base64.b64decode(webex_id + "=" * (-len(webex_id) % 4), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not ASCII, not base64 (binascii.Error), or not UTF-8 once decoded
         return None
     head, _, raw = text.rpartition("/")
     return raw if head == f"{_PREFIX}{kind}" and raw else None

@@ -15,7 +15,6 @@ at most 255 characters. It purges the recording for everyone, the officer includ
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -25,11 +24,12 @@ from starlette.responses import Response
 from sandboxes.webex.auth import CO_WRITE, COMPLIANCE, USER, WRITE_SCOPES, authorize, write_role
 from sandboxes.webex.data import AVAILABLE, DELETED, PURGED, Owner, Recording
 from sandboxes.webex.errors import WebexError
+from sandboxes.webex.payload import json_body, string_list, typed
 from sandboxes.webex.recordings import visible
 from sandboxes.webex.state import WebexState, webex_state
 from sandboxes.webex.wire import no_content
 
-__all__ = ["MAX_IDS", "PURGE", "RESTORE", "SOFT_DELETE", "BulkAction", "bulk_endpoint", "delete"]
+__all__ = ["MAX_IDS", "PURGE", "RESTORE", "SOFT_DELETE", "BulkAction", "bulk_endpoint", "delete", "owner_by_email"]
 
 MAX_IDS = 100
 MAX_COMMENT = 255
@@ -50,28 +50,6 @@ RESTORE = BulkAction("restoreAll", DELETED, AVAILABLE, "is not in the recycle bi
 PURGE = BulkAction("purgeAll", DELETED, PURGED, "is not in the recycle bin")
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    if not request.headers.get("content-type", "").lower().startswith("application/json"):
-        raise WebexError(415)
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise WebexError(400, "The request body is not valid JSON.") from exc
-    if not isinstance(body, dict):
-        raise WebexError(400, "The request body must be a JSON object.")
-    return body
-
-
-def _typed(body: dict[str, Any], name: str, kind: type, default: Any = None) -> Any:
-    value = body.get(name, default)
-    if value is not None and not isinstance(value, kind):
-        raise WebexError(400, f"Invalid {name} value.")
-    return value
-
-
 def _owner(state: WebexState, role: str, email: str | None, flag: str) -> Owner:
     if role == USER:
         if email:
@@ -79,18 +57,21 @@ def _owner(state: WebexState, role: str, email: str | None, flag: str) -> Owner:
         return state.store.user
     if not email:
         raise WebexError(400, f"ownerEmail should not be empty when {flag} is true and the caller is an administrator.")
-    owner = state.store.owners_by_email.get(email.lower())
+    return owner_by_email(state, email)
+
+
+def owner_by_email(state: WebexState, email: str) -> Owner:
+    """The recording owner (person, line, workspace or queue) with `email`, or the Webex 404."""
+    owner = state.store.owners_by_email.get(email.strip().lower())
     if owner is None:
         raise WebexError(404, f"No recording owner with email {email}.")
     return owner
 
 
 def _targets(state: WebexState, role: str, action: BulkAction, body: dict[str, Any]) -> list[Recording]:
-    every = _typed(body, action.all_flag, bool, False)
-    email = _typed(body, "ownerEmail", str)
-    ids = _typed(body, "recordingIds", list) or []
-    if not all(isinstance(item, str) for item in ids):
-        raise WebexError(400, "Invalid recordingIds value.")
+    every = typed(body, action.all_flag, bool, False)
+    email = typed(body, "ownerEmail", str)
+    ids = string_list(body, "recordingIds")
     if every:
         if ids:
             raise WebexError(400, f"recordingIds should be empty when {action.all_flag} is true.")
@@ -113,7 +94,7 @@ def bulk_endpoint(action: BulkAction) -> Callable[[Request], Awaitable[Response]
     async def endpoint(request: Request) -> Response:
         role = write_role(authorize(request, WRITE_SCOPES))
         state = webex_state(request)
-        for recording in _targets(state, role, action, await _json_body(request)):
+        for recording in _targets(state, role, action, await json_body(request)):
             recording.status = action.target
         return no_content()
 
@@ -123,8 +104,8 @@ def bulk_endpoint(action: BulkAction) -> Callable[[Request], Awaitable[Response]
 async def delete(request: Request) -> Response:
     """``DELETE /v1/convergedRecordings/{recordingId}``: the compliance officer's permanent delete."""
     authorize(request, (CO_WRITE,))
-    body = await _json_body(request)
-    reason, comment = _typed(body, "reason", str), _typed(body, "comment", str)
+    body = await json_body(request)
+    reason, comment = typed(body, "reason", str), typed(body, "comment", str)
     if not reason or not reason.strip():
         raise WebexError(400, "reason is required when a Compliance Officer deletes another user's recording.")
     if comment is not None and len(comment) > MAX_COMMENT:

@@ -20,6 +20,7 @@ from datetime import datetime, tzinfo
 
 from starlette.requests import Request
 
+from sandboxes.integers import parse_integer
 from sandboxes.webex.auth import COMPLIANCE
 from sandboxes.webex.data import AVAILABLE, DELETED, PURGED, Owner, Recording
 from sandboxes.webex.errors import WebexError
@@ -54,11 +55,8 @@ class ListQuery:
 def _max(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_MAX
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_MAX:
+    value = parse_integer(raw)
+    if value is None or not 1 <= value <= MAX_MAX:
         raise WebexError(
             400, f"Invalid max value: {raw}. max must be equal to or greater than 1 and equal to or less than 100."
         )

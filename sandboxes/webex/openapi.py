@@ -1,4 +1,8 @@
-"""The OpenAPI 3 document of the simulated API, served at ``GET /openapi.json``."""
+"""The OpenAPI 3 document of the simulated API, served at ``GET /openapi.json``.
+
+It states the limits the handlers enforce, from their own constants: ``max`` ranges, id-list
+lengths, required body fields, the temporary links' lifetime and the assumed rate limit.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandboxes.openapi import obj, ref
+from sandboxes.openapi import LIFETIME, integer, obj, rate_limit, ref
+from sandboxes.webex import lifecycle, listing, people
+from sandboxes.webex.errors import STATED_LIMIT
+from sandboxes.webex.links import LINK_LIFETIME_S
 from sandboxes.webex.listing import OWNER_TYPES, SERVICE_TYPES, STORAGE_REGIONS
 from sandboxes.webex.wire import JSON_TYPE, json_response
 
@@ -82,7 +89,7 @@ def _recording_id() -> dict[str, Any]:
 def _list_params(admin: bool) -> list[dict[str, Any]]:
     statuses = ("available", "deleted", "purged") if admin else ("available", "deleted")
     params = [
-        _param("max", "query", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}),
+        _param("max", "query", integer(1, listing.MAX_MAX, listing.DEFAULT_MAX)),
         _param("from", "query", _str(), "ISO 8601, inclusive; default `to` minus 7 days"),
         _param("to", "query", _str(), "ISO 8601, exclusive; default `from` plus 7 days, or now"),
         _param("status", "query", _str(*statuses)),
@@ -147,15 +154,10 @@ def _schemas() -> dict[str, Any]:
                 "expiration",
             )
         }
-    )
+    ) | {"description": "Pre-signed links, dead after their lifetime", LIFETIME: LINK_LIFETIME_S}
+    ids = {"type": "array", "items": _str(), "maxItems": lifecycle.MAX_IDS}
     bulk = {
-        flag: obj(
-            {
-                flag: {"type": "boolean"},
-                "ownerEmail": _str(),
-                "recordingIds": {"type": "array", "items": _str(), "maxItems": 100},
-            }
-        )
+        flag: obj({flag: {"type": "boolean"}, "ownerEmail": _str(), "recordingIds": ids})
         for flag in ("trashAll", "restoreAll", "purgeAll")
     }
     return {
@@ -203,7 +205,13 @@ def _schemas() -> dict[str, Any]:
         "SoftDelete": bulk["trashAll"],
         "Restore": bulk["restoreAll"],
         "Purge": bulk["purgeAll"],
-        "DeleteRecording": obj({"reason": _str(), "comment": {"type": "string", "maxLength": 255}}),
+        "DeleteRecording": obj(
+            {"reason": _str(), "comment": {"type": "string", "maxLength": lifecycle.MAX_COMMENT}}, ("reason",)
+        ),
+        "ReassignRecording": obj(
+            {"ownerEmail": _str(), "ownerID": _str(), "recordingIds": ids, "reassignOwnerEmail": _str()},
+            ("reassignOwnerEmail",),
+        ),
         "Person": obj(
             {
                 "id": _str(),
@@ -229,6 +237,7 @@ def _schemas() -> dict[str, Any]:
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.0 description of every simulated endpoint."""
     read = "spark-compliance:recordings_read | spark-admin:recordings_read | spark:recordings_read"
+    person_ids = {"type": "array", "items": _str(), "maxItems": people.MAX_IDS}
     write = "spark-admin:recordings_write | spark:recordings_write"
     bulk_ops = {
         "softDelete": ("Move Recordings into the Recycle Bin", "SoftDelete"),
@@ -276,18 +285,24 @@ def openapi_document() -> dict[str, Any]:
             f"/v1/convergedRecordings/{name}": {"post": _op(summary, write, [], _no_content(), body)}
             for name, (summary, body) in bulk_ops.items()
         },
+        "/v1/convergedRecordings/reassign": {
+            "post": _op("Reassign Recordings", "spark-admin:recordings_write", [], _no_content(), "ReassignRecording")
+        },
         "/v1/people": {
             "get": _op(
                 "List People",
                 "spark:people_read",
                 [
-                    _param("id", "query", _str(), "comma-separated person ids, at most 85"),
+                    _param("id", "query", person_ids, "comma-separated person ids") | {"explode": False},
                     _param("email", "query", _str()),
                     _param("displayName", "query", _str()),
-                    _param("max", "query", {"type": "integer", "minimum": 1, "default": 100}),
+                    _param("max", "query", integer(1, people.MAX_MAX, people.DEFAULT_MAX)),
                 ],
                 _json_ok(ref("PersonList"), link=True),
             )
+        },
+        "/v1/people/me": {
+            "get": _op("Get My Own Details", "spark:people_read", [], _json_ok(ref("Person"))),
         },
         "/v1/people/{personId}": {
             "get": _op(
@@ -301,6 +316,7 @@ def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Webex converged recordings (sandbox)", "version": "1.0.0"},
+        **rate_limit(STATED_LIMIT, "access token (assumed: Webex publishes no numbers)"),
         "components": {"schemas": _schemas(), "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": paths,

@@ -1,4 +1,4 @@
-"""People lookup: ``GET /v1/people`` (by ``id`` list, ``email`` or ``displayName``) and by id.
+"""People: ``GET /v1/people`` (by ``id`` list, ``email`` or ``displayName``), by id, and ``/me``.
 
 Ids are base64 ``ciscospark://us/PEOPLE/<uuid>`` without padding; an ``id`` list holds at
 most 85 ids and unknown ones are simply absent. Presence fields are never sent (the spec
@@ -13,14 +13,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandboxes.webex.auth import PEOPLE_SCOPES, authorize
+from sandboxes.integers import parse_integer
+from sandboxes.webex.auth import ADMIN, COMPLIANCE, PEOPLE_SCOPES, authorize, read_role
 from sandboxes.webex.data import Store
 from sandboxes.webex.errors import WebexError
 from sandboxes.webex.ids import decode_id, encode_id
 from sandboxes.webex.state import webex_state
 from sandboxes.webex.wire import json_response, next_link
 
-__all__ = ["MAX_IDS", "get_person", "list_people", "person_json"]
+__all__ = ["MAX_IDS", "get_person", "list_people", "me", "person_json"]
 
 MAX_IDS = 85
 DEFAULT_MAX, MAX_MAX = 100, 1000
@@ -55,9 +56,10 @@ def person_json(store: Store, email: str) -> dict[str, Any]:
 def _max(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_MAX
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_MAX:
+    value = parse_integer(raw)
+    if value is None or not 1 <= value <= MAX_MAX:
         raise WebexError(400, f"Invalid max value: {raw}.")
-    return int(raw)
+    return value
 
 
 def _matching(store: Store, request: Request) -> list[str]:
@@ -81,8 +83,7 @@ async def list_people(request: Request) -> Response:
     authorize(request, PEOPLE_SCOPES)
     store = webex_state(request).store
     size, emails = _max(request.query_params.get("max")), _matching(store, request)
-    cursor = request.query_params.get("cursor", "0")
-    offset = int(cursor) if cursor.isdigit() else 0
+    offset = max(0, parse_integer(request.query_params.get("cursor", "0")) or 0)
     chunk = emails[offset : offset + size]
     more = offset + size < len(emails)
     headers = {"Link": next_link(request, str(offset + size))} if more else {}
@@ -98,3 +99,11 @@ async def get_person(request: Request) -> Response:
     if person is None:
         raise WebexError(404)
     return json_response(person_json(store, person.email))
+
+
+async def me(request: Request) -> Response:
+    """``GET /v1/people/me``: the person the access token belongs to (officer, admin or user)."""
+    token = authorize(request, PEOPLE_SCOPES)
+    store = webex_state(request).store
+    holder = {COMPLIANCE: store.officer, ADMIN: store.admin}.get(read_role(token), store.user)
+    return json_response(person_json(store, holder.email))
