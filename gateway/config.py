@@ -76,6 +76,8 @@ class Settings:
     cursor_secret: Secret = dataclasses.field(default_factory=lambda: Secret(secrets.token_urlsafe(32)))
     cursor_ttl_s: int = 24 * 3600
     media_link_ttl_s: int = 15 * 60
+    # Seconds a GraphQL operation has to answer; a source slower than that is reported as timed out.
+    request_timeout_s: float = 10.0
     # Seconds between polls of sources whose recordings change state on their own; 0 turns it off.
     watch_interval_s: float = 0.0
     # Seconds between syncs of the recording index (sources listed from it in some orders); 0 turns it off.
@@ -128,6 +130,9 @@ class Settings:
             cache_ttls={**DEFAULT_CACHE_TTLS, **_ttls(config("CACHE_TTLS", default=""))},
             cursor_ttl_s=config("CURSOR_TTL_S", cast=int, default=cls.cursor_ttl_s),
             media_link_ttl_s=config("MEDIA_LINK_TTL_S", cast=int, default=cls.media_link_ttl_s),
+            request_timeout_s=_positive_seconds(
+                "REQUEST_TIMEOUT_S", config("REQUEST_TIMEOUT_S", cast=float, default=cls.request_timeout_s)
+            ),
             watch_interval_s=config("WATCH_INTERVAL_S", cast=float, default=10.0),
             index_interval_s=config("INDEX_INTERVAL_S", cast=float, default=300.0),
             media_root=Path(media_root) if media_root else None,
@@ -142,6 +147,12 @@ class Settings:
 def _at_least_one(name: str, value: int) -> int:
     if value < 1:
         raise ConfigError(f"RECGATE_{name} must be at least 1, not {value}")
+    return value
+
+
+def _positive_seconds(name: str, value: float) -> float:
+    if not value > 0:
+        raise ConfigError(f"RECGATE_{name} must be a positive number of seconds, not {value}")
     return value
 
 

@@ -1,4 +1,9 @@
-"""Per-request dataloaders: one per (source instance, entity), created on first use."""
+"""Per-request dataloaders: one per (source instance, entity), created on first use.
+
+A source's batches are bounded by the request's deadline (`gateway.deadline.bounded`): a batch
+cut by it fails each of its keys with the source's `SourceTimeout`. The batch is cut, never the
+callers awaiting its keys, which may share one key's future.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
+from gateway.deadline import bounded
 from gateway.models import Annotation, CallDetails, Recording, User
 from gateway.sources.base import AnnotationSource, CallSource, Source, UserSource, capable
 from gateway.store import AnnotationStore
@@ -15,6 +21,16 @@ __all__ = ["Loaders"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+def _by_deadline(
+    source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[V]]]
+) -> Callable[[Sequence[str]], Awaitable[Sequence[V]]]:
+    async def bounded_fetch(keys: Sequence[str]) -> Sequence[V]:
+        async with bounded(source):
+            return await fetch(keys)
+
+    return bounded_fetch
 
 
 class Loaders:
@@ -37,7 +53,7 @@ class Loaders:
     ) -> DataLoader[str, V]:
         key = (entity, source)
         if key not in self._loaders:
-            self._loaders[key] = self._new(fetch, self._sources[source].max_batch_size)
+            self._loaders[key] = self._new(_by_deadline(source, fetch), self._sources[source].max_batch_size)
         loader: DataLoader[str, V] = self._loaders[key]
         return loader
 

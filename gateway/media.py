@@ -4,6 +4,10 @@
 media file, format and the principal it was issued to; the download endpoint verifies it,
 checks the caller is that principal, and streams the source's bytes straight through (Range
 passed upstream, nothing buffered whole).
+
+The request's deadline (``request_timeout_s``) covers opening the stream, until the source's
+headers arrive; the body then flows as long as the client reads it, each chunk within the
+source's own read timeout.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from gateway.context import Principal, principal_for
+from gateway.deadline import request_deadline
 from gateway.errors import Forbidden, GatewayError
 from gateway.models import MediaFormat
 from gateway.signing import BadSignature, Expired, Signer
@@ -75,11 +80,14 @@ async def media_endpoint(request: Request) -> Response:
         ticket = services.media_links.check(request.path_params["ticket"], principal_for(request))
         source = services.capable(ticket.source, MediaSource, "media")
         stack = contextlib.AsyncExitStack()
-        stream = await stack.enter_async_context(
-            source.open_media(ticket.recording_id, ticket.media_file_id, ticket.format, request.headers.get("range"))
-        )
+        with request_deadline(services.settings.request_timeout_s):
+            stream = await stack.enter_async_context(
+                source.open_media(
+                    ticket.recording_id, ticket.media_file_id, ticket.format, request.headers.get("range")
+                )
+            )
     except GatewayError as exc:
-        status = {"FORBIDDEN": 403, "NOT_FOUND": 404, "UNSUPPORTED": 415}.get(exc.code, 502)
+        status = {"FORBIDDEN": 403, "NOT_FOUND": 404, "UNSUPPORTED": 415, "SOURCE_TIMEOUT": 504}.get(exc.code, 502)
         return JSONResponse({"error": exc.message, "code": exc.code}, status_code=status)
 
     async def relay() -> AsyncIterator[bytes]:

@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from resolvers.annotations import AnnotationMutation
+from resolvers.deadline import RequestDeadline
 from resolvers.errors import ErrorCodes, is_unexpected
 from resolvers.genesys_cloud import GenesysCloudMutation, GenesysCloudRoot
 from resolvers.genesys_engage import GenesysEngageMutation, GenesysEngageQuery
@@ -52,6 +53,7 @@ schema = GatewaySchema(
     extensions=[
         ErrorCodes,
         Notices,
+        RequestDeadline,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: QueryDepthLimiter(max_depth=12),

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 from collections.abc import Sequence
 
+from gateway.deadline import bounded
 from gateway.filtering import applied_here
 from gateway.query import RecordingSearch
 from gateway.sources.base import Source
@@ -22,12 +23,13 @@ class MergedCount:
 
 
 async def _count(source: Source, search: RecordingSearch) -> int | str:
-    """The source's count of the search's matches, or why it has none."""
+    """The source's count of the search's matches, or why it has none (`SourceTimeout` by the deadline)."""
     criteria = applied_here(source, search)
     if criteria:
         names = ", ".join(sorted(c.value.removeprefix("filter_") for c in criteria))
         return f"the gateway applies filters the source cannot ({names}), so only a full listing could count"
-    count = await source.count_recordings(search)
+    async with bounded(source.instance):
+        count = await source.count_recordings(search)
     if count is None:
         return f"{source.kind.value} sources cannot count without listing everything"
     return count

@@ -5,7 +5,8 @@ identity itself) from its own position; the merge groups equal keys into one per
 the first `first` people, but only up to the smallest last key of the sources that have more:
 past it, a source not read that far could still hold an identity of the same person. Positions
 record, per source, the last key used, so the next page neither skips nor repeats a person. A
-failing source is left out of the page (its position kept) and reported as a partial error.
+failing source, or one with no answer by the request's deadline, is left out of the page (its
+position kept) and reported as a partial error.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+from gateway.deadline import bounded
 from gateway.errors import GatewayError
 from gateway.merge.base import DONE, Merged
 from gateway.models import User
@@ -29,7 +31,8 @@ PeopleMerged = Merged[list[User]]
 
 async def _page(source: UserDirectory, text: str | None, position: Any, first: int) -> Page[User] | GatewayError:
     try:
-        return await source.search_users(text, position, first)
+        async with bounded(source.instance):
+            return await source.search_users(text, position, first)
     except GatewayError as exc:
         return exc
 

@@ -3,7 +3,8 @@
 Every source returns its recordings in the requested order from its own position, each with
 the position just after it; the merge takes the best `first` of them and records, per source,
 the position after the last one it used, so the next page neither skips nor repeats. A
-failing source is left out of the page (its position kept) and reported as a partial error.
+failing source, or one with no answer by the request's deadline, is left out of the page (its
+position kept) and reported as a partial error.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gateway.deadline import bounded
 from gateway.errors import GatewayError, SourceError, Unsupported
 from gateway.filtering import applied_here, matches
 from gateway.merge.base import DONE, Merged
@@ -176,7 +178,8 @@ async def _page(
         direction = "descending" if search.descending else "ascending"
         return Unsupported(f"{source.instance} cannot list recordings by {search.sort.value} {direction}")
     try:
-        return await _filtered_page(source, search, position, first, after_key)
+        async with bounded(source.instance):
+            return await _filtered_page(source, search, position, first, after_key)
     except (SourceError, Unsupported) as exc:
         return exc
 

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import orjson
 
+from gateway import deadline
 from gateway.cache import Cache, ReadThrough, cache_key
 from gateway.context import current_scope
 from gateway.errors import GatewayError, SourceError, SourceTimeout, SourceUnavailable
@@ -144,7 +145,7 @@ class Upstream:
                 return await self._send_once(request)
             except SourceError as error:
                 failures += 1
-                delay = self.retry.delay(error, failures, idempotent=idempotent)
+                delay = self.retry.delay(error, failures, idempotent=idempotent, time_left_s=deadline.remaining())
                 if delay is None:
                     raise
                 await asyncio.sleep(delay)
@@ -155,13 +156,15 @@ class Upstream:
         return response
 
     async def _transmit(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
-        """Send through the breaker and the concurrency limit; transport failures become source errors."""
+        """Send through the breaker and the concurrency limit, by the request's deadline (until the
+        headers of a stream, the whole body otherwise); transport failures become source errors."""
+        due = deadline.cutoff(self.instance)
         if not self.breaker.allow():
             raise SourceUnavailable(self.instance, "circuit open after repeated failures; not calling")
         try:
-            async with self._slots:
+            async with due, self._slots:
                 return await self.client.send(request, stream=stream)
-        except httpx.TimeoutException as exc:
+        except (httpx.TimeoutException, TimeoutError) as exc:
             self.breaker.failed()
             raise SourceTimeout(self.instance, f"{request.method} {request.url.path} timed out") from exc
         except httpx.TransportError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 
 from gateway.errors import SourceError, SourceRateLimited, SourceTimeout, SourceUnavailable
@@ -32,17 +33,21 @@ class Retry:
     retry_on: tuple[type[SourceError], ...] = (SourceTimeout, SourceUnavailable, SourceRateLimited)
     max_wait_s: float = 5.0
 
-    def delay(self, error: SourceError, failures: int, *, idempotent: bool = True) -> float | None:
+    def delay(
+        self, error: SourceError, failures: int, *, idempotent: bool = True, time_left_s: float = math.inf
+    ) -> float | None:
         """Seconds to wait before attempt `failures + 1`, or None to give up.
 
         A call that is not idempotent (POST, PATCH) is retried only after a 429: the source
-        refused it outright, whereas after a timeout or a 5xx it may have acted already.
+        refused it outright, whereas after a timeout or a 5xx it may have acted already. No
+        retry starts whose wait would use up the `time_left_s` of the request's deadline.
         """
         if failures > self.retries or not isinstance(error, self.retry_on):
             return None
         if not idempotent and not isinstance(error, SourceRateLimited):
             return None
         hint = getattr(error, "retry_after_s", None)
-        if hint is not None:
-            return hint if hint <= self.max_wait_s else None
-        return self.backoff.compute(failures - 1)
+        if hint is not None and hint > self.max_wait_s:
+            return None
+        wait = self.backoff.compute(failures - 1) if hint is None else hint
+        return wait if wait < time_left_s else None
