@@ -1,5 +1,7 @@
 """Relay's ``node``/``nodes``: any object by its global id."""
 
+import asyncio
+
 import strawberry
 
 from gateway.errors import GatewayError, InvalidId
@@ -30,11 +32,12 @@ class NodeQuery:
 
     @strawberry.field(description="Several objects by id, in order; null (with an error) for each one not found.")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
-        results: list[Node | None] = []
-        for id in ids:
+        async def one(id: strawberry.ID) -> Node | None:
             try:
-                results.append(await _load(info, id))
+                return await _load(info, id)
             except GatewayError as exc:
                 info.context.partial_errors.append(exc)
-                results.append(None)
-        return results
+                return None
+
+        # All at once: the loaders batch them, and a slow source's ids do not hold up the others'.
+        return list(await asyncio.gather(*(one(id) for id in ids)))
