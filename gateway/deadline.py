@@ -4,7 +4,8 @@
 batches the request starts share it). Below it, `remaining()` is what is left, `cutoff(source)`
 bounds one upstream call at the deadline, and `bounded(source)` bounds a source's part of an
 answer a little before it (leaving the margin to assemble the answer), turning the expiry into
-that source's `SourceTimeout`. Outside requests (syncs, watchers) there is no deadline.
+that source's `DeadlinePassed` (a `SourceTimeout`). Outside requests (syncs, watchers) there is
+no deadline.
 
 Times are the running loop's clock, the one `asyncio.timeout_at` schedules on.
 """
@@ -20,7 +21,7 @@ from collections.abc import AsyncIterator, Iterator
 
 from gateway.errors import SourceTimeout
 
-__all__ = ["Deadline", "bounded", "cutoff", "remaining", "request_deadline"]
+__all__ = ["Deadline", "DeadlinePassed", "bounded", "cutoff", "remaining", "request_deadline"]
 
 # The margin left to assemble an answer: this share of the budget, at most `MAX_MARGIN_S`.
 MARGIN_SHARE = 0.1
@@ -38,6 +39,10 @@ class Deadline:
     def parts_due(self) -> float:
         """When the sources' parts are due: the deadline less the margin to assemble the answer."""
         return self.at - min(MAX_MARGIN_S, self.budget_s * MARGIN_SHARE)
+
+
+class DeadlinePassed(SourceTimeout):
+    """A source's part of the answer was cut by the request's deadline (`bounded`)."""
 
 
 _DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("recgate_deadline", default=None)
@@ -81,7 +86,7 @@ def cutoff(source: str) -> asyncio.Timeout:
 async def bounded(source: str) -> AsyncIterator[None]:
     """Bound `source`'s part of the answer by the deadline less the assembly margin.
 
-    The block is cut then and `SourceTimeout(source)` raised, so the other parts still answer;
+    The block is cut then and `DeadlinePassed(source)` raised, so the other parts still answer;
     when too little is left to start, it is raised before the block runs.
     """
     current = _DEADLINE.get()
@@ -89,7 +94,7 @@ async def bounded(source: str) -> AsyncIterator[None]:
         yield
         return
     if _now() >= current.parts_due:
-        raise SourceTimeout(source, f"too little of the request's {current.budget_s:g} s deadline was left to ask")
+        raise DeadlinePassed(source, f"too little of the request's {current.budget_s:g} s deadline was left to ask")
     timeout = asyncio.timeout_at(current.parts_due)
     try:
         async with timeout:
@@ -97,4 +102,4 @@ async def bounded(source: str) -> AsyncIterator[None]:
     except TimeoutError as exc:
         if not timeout.expired():
             raise
-        raise SourceTimeout(source, f"no answer within the request's {current.budget_s:g} s deadline") from exc
+        raise DeadlinePassed(source, f"no answer within the request's {current.budget_s:g} s deadline") from exc

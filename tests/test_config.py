@@ -79,3 +79,11 @@ def test_sources_file_errors(tmp_path: Path, text: str, message: str):
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         Settings.from_environ({"RECGATE_CONFIG": str(path)})
+
+
+def test_the_request_timeout_is_a_positive_number_of_seconds():
+    assert Settings.from_environ({}).request_timeout_s == 10.0
+    assert Settings.from_environ({"RECGATE_REQUEST_TIMEOUT_S": "2.5"}).request_timeout_s == 2.5
+    for value in ("0", "-1"):
+        with pytest.raises(ConfigError, match="RECGATE_REQUEST_TIMEOUT_S"):
+            Settings.from_environ({"RECGATE_REQUEST_TIMEOUT_S": value})

@@ -6,6 +6,7 @@ store with a 1 s request timeout. Assertions are on codes and request counts, ne
 """
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,7 +16,6 @@ import pytest
 from starlette.datastructures import Secret
 from websockets.asyncio.client import connect
 
-from gateway import deadline
 from gateway.app import create_app
 from gateway.cache import MemoryCache
 from gateway.config import Settings
@@ -53,7 +53,7 @@ async def test_a_deadline_is_never_extended():
             assert nested == first, "a longer budget keeps the earlier deadline"
         with request_deadline(0.5) as shorter:
             assert shorter.at < first.at
-        assert deadline.remaining() <= 1.0
+        assert remaining() <= 1.0
     assert remaining() == float("inf")
 
 
@@ -185,6 +185,45 @@ async def test_a_slow_source_times_out_alone_and_its_page_resumes_later(three_so
     assert "errors" not in rest, rest
     assert of(rest["data"]["recordings"], "bw") == of(healthy, "bw") and len(rest["data"]["recordings"]["nodes"]) == 5
     assert not rest["data"]["recordings"]["pageInfo"]["hasNextPage"]
+
+
+SCAN = """
+query($filter: RecordingFilter, $after: String) {
+  recordings(filter: $filter, first: 5, after: $after) {
+    nodes { sourceId callerNumber }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def scanned_pages(client: httpx.AsyncClient, filter: dict[str, Any]) -> list[list[str]]:
+    """Every page of the listing, each the ids on it; none may carry an error."""
+    pages: list[list[str]] = []
+    cursor = None
+    while len(pages) < 50:
+        body = await fresh(client, SCAN, filter=filter, after=cursor)
+        assert "errors" not in body, body
+        listing = body["data"]["recordings"]
+        pages.append([n["sourceId"] for n in listing["nodes"]])
+        if not listing["pageInfo"]["hasNextPage"]:
+            return pages
+        cursor = listing["pageInfo"]["endCursor"]
+    raise AssertionError("the scan never finished")
+
+
+async def test_a_scan_the_deadline_stops_keeps_what_it_found_and_resumes(tmp_path):
+    """Bandwidth filters nothing: matching a caller number scans its pages (and their calls) here."""
+    async with (
+        running_sandbox("bandwidth", size=40) as sandbox,
+        gateway_for(tmp_path, bandwidth(sandbox, page_size=10), request_timeout_s=3.0) as client,
+    ):
+        first_page = (await fresh(client, SCAN.replace("first: 5", "first: 10"), filter={"sources": ["bw"]}))["data"]
+        wanted = {"sources": ["bw"], "callerNumber": first_page["recordings"]["nodes"][-1]["callerNumber"]}
+        healthy = await scanned_pages(client, wanted)
+        await Counts(sandbox.base_url).knobs(latency_ms=300)  # a page and its calls: 0.6 s of the 3 s
+        slow = await scanned_pages(client, wanted)
+        assert list(itertools.chain(*slow)) == list(itertools.chain(*healthy)), "the same matches, in order, once each"
+        assert len(slow) > len(healthy), "the deadline ended scans early, and each page resumed the last"
 
 
 async def test_a_recording_of_a_slow_source_times_out_and_others_by_id_still_answer(three_sources):

@@ -4,7 +4,8 @@ Every source returns its recordings in the requested order from its own position
 the position just after it; the merge takes the best `first` of them and records, per source,
 the position after the last one it used, so the next page neither skips nor repeats. A
 failing source, or one with no answer by the request's deadline, is left out of the page (its
-position kept) and reported as a partial error.
+position kept) and reported as a partial error. A source scanning for matches it cannot filter
+itself stops at the deadline with what it found so far, and resumes there on the next page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gateway.deadline import bounded
+from gateway.deadline import DeadlinePassed, bounded
 from gateway.errors import GatewayError, SourceError, Unsupported
 from gateway.filtering import applied_here, matches
 from gateway.merge.base import DONE, Merged
@@ -131,6 +132,16 @@ class _Scan:
         return self.page.next is not None and self.frontier is not None
 
 
+async def _look_at(
+    source: Source, search: RecordingSearch, criteria: list[Capability], position: Any, first: int
+) -> tuple[Page[Recording], Sequence[Recording], dict[UserRef | None, str | None]]:
+    """One page of the source, with what the criteria applied here need (call numbers, owner emails)."""
+    page = await source.list_recordings(search, position, first)
+    candidates = await _with_call_numbers(source, page.items) if _needs_numbers(criteria) else page.items
+    emails = await _owner_emails(source, page.items) if _needs_owner_emails(search, criteria) else {}
+    return page, candidates, emails
+
+
 async def _filtered_page(
     source: Source, search: RecordingSearch, position: Any, first: int, after_key: OrderKey | None
 ) -> _Scan:
@@ -152,11 +163,15 @@ async def _filtered_page(
     items: list[Recording] = []
     after: list[Any] = []
     frontier: Recording | None = None
-    for _ in range(MAX_PAGES_PER_CALL):
-        page = await source.list_recordings(search, position, first)
+    for looked in range(MAX_PAGES_PER_CALL):
+        try:
+            async with bounded(source.instance):
+                page, candidates, emails = await _look_at(source, search, criteria, position, first)
+        except DeadlinePassed:
+            if looked == 0:
+                raise
+            break  # what was scanned stands, with its frontier; the next listing call resumes at `position`
         frontier = page.items[-1] if page.items else frontier
-        candidates = await _with_call_numbers(source, page.items) if _needs_numbers(criteria) else page.items
-        emails = await _owner_emails(source, page.items) if _needs_owner_emails(search, criteria) else {}
         for recording, resume in zip(candidates, page.after, strict=True):
             if admit(recording) and matches(
                 recording, search.filter, criteria, owner_email=emails.get(recording.owner)
@@ -178,8 +193,7 @@ async def _page(
         direction = "descending" if search.descending else "ascending"
         return Unsupported(f"{source.instance} cannot list recordings by {search.sort.value} {direction}")
     try:
-        async with bounded(source.instance):
-            return await _filtered_page(source, search, position, first, after_key)
+        return await _filtered_page(source, search, position, first, after_key)
     except (SourceError, Unsupported) as exc:
         return exc
 
