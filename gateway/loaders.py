@@ -26,6 +26,8 @@ V = TypeVar("V")
 def _by_deadline(
     source: str, fetch: Callable[[Sequence[str]], Awaitable[Sequence[V]]]
 ) -> Callable[[Sequence[str]], Awaitable[Sequence[V]]]:
+    """`fetch`, bounded as `source`'s part of the answer."""
+
     async def bounded_fetch(keys: Sequence[str]) -> Sequence[V]:
         async with bounded(source):
             return await fetch(keys)

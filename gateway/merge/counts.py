@@ -23,7 +23,7 @@ class MergedCount:
 
 
 async def _count(source: Source, search: RecordingSearch) -> int | str:
-    """The source's count of the search's matches, or why it has none (`SourceTimeout` by the deadline)."""
+    """The source's count of the search's matches, or why it has none; `SourceTimeout` past the deadline."""
     criteria = applied_here(source, search)
     if criteria:
         names = ", ".join(sorted(c.value.removeprefix("filter_") for c in criteria))
