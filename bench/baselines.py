@@ -32,7 +32,7 @@ from strawberry.asgi import GraphQL
 from bench import REPOSITORY
 from sandboxes.serving import free_port
 
-__all__ = ["baseline_server"]
+__all__ = ["baseline_app", "baseline_server"]
 
 READY_WITHIN_S = 30
 
@@ -115,7 +115,7 @@ def _connection(response: dict[str, Any]) -> Connection:
     )
 
 
-def _app(response: bytes) -> Starlette:
+def baseline_app(response: bytes) -> Starlette:
     connection = _connection(json.loads(response))
 
     @strawberry.type
@@ -173,5 +173,5 @@ async def baseline_server(response: bytes, workdir: Path) -> AsyncIterator[str]:
 
 
 if __name__ == "__main__":
-    served = _app(Path(sys.argv[2]).read_bytes())
+    served = baseline_app(Path(sys.argv[2]).read_bytes())
     uvicorn.run(served, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
