@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -35,7 +36,7 @@ def error_codes(body: Mapping[str, Any]) -> list[str]:
 @dataclasses.dataclass(frozen=True)
 class Measurement:
     """One workload: seconds, vendor data calls by vendor (token grants apart), what the request
-    log says (rounds, levels, 429s), and the GraphQL error codes of its responses."""
+    log says (rounds, levels, 429s), and the GraphQL errors of its responses."""
 
     seconds: float
     calls: dict[str, int]
@@ -43,7 +44,8 @@ class Measurement:
     rounds: int
     levels: int
     throttled: int
-    errors: list[str]
+    # GraphQL error codes and how many responses carried each.
+    errors: dict[str, int]
     traffic: Traffic = dataclasses.field(repr=False)
 
     @property
@@ -124,7 +126,7 @@ class Harness:
             rounds=sequential_rounds(traffic),
             levels=dependent_levels(traffic),
             throttled=sum(1 for calls in traffic.values() for call in calls if call.status == 429),
-            errors=[code for body in bodies for code in error_codes(body)],
+            errors=dict(Counter(code for body in bodies for code in error_codes(body))),
             traffic=traffic,
         )
         return measurement, bodies

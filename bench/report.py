@@ -35,8 +35,8 @@ def _by_vendor(calls: Mapping[str, int]) -> str:
     return ", ".join(f"{_VENDORS.get(kind, kind)} {n}" for kind, n in calls.items())
 
 
-def _errors(errors: list[str]) -> str:
-    return f"; errors: {', '.join(sorted(set(errors)))} ({len(errors)})" if errors else ""
+def _errors(errors: Mapping[str, int]) -> str:
+    return "; errors: " + ", ".join(f"{code} x{n}" for code, n in errors.items()) if errors else ""
 
 
 def figures(results: Mapping[str, Any]) -> list[Figure]:
@@ -107,7 +107,7 @@ def figures(results: Mapping[str, Any]) -> list[Figure]:
             "W4 50 MB media by Range: RSS peak growth",
             _mib(w4.get("rss_peak_growth_bytes", 0)),
             f"HTTP {w4.get('status')}, {w4.get('bytes', 0) / 1e6:,.1f} MB at {w4.get('mb_per_s', 0):,.0f} MB/s"
-            f"{_errors(w4.get('errors', []))}",
+            f"{_errors(w4.get('errors', {}))}",
         ),
         (
             "W5 walk under rate limits ÷ their floor",
@@ -153,7 +153,8 @@ def _markdown(results: Mapping[str, Any], rows: list[Figure], chart: str) -> str
         f"{options['size']:,} recordings per vendor sandbox, {options['local_size']:,} in the local store, "
         f"{options['latency_ms']:.0f} ms (+0-{options['jitter_ms']:.0f} ms) vendor latency. Machine: "
         f"{machine['nproc']} CPUs ({machine['cpu']}), {machine['memory_gib']} GiB, Python {machine['python']}, "
-        f"{machine['system']}.",
+        f"{machine['system']}; 1-minute load average {machine['load_average'][0]} before, "
+        f"{machine.get('load_average_after', ['?'])[0]} after.",
         "",
         "| figure | value | measured |",
         "|---|---|---|",

@@ -70,6 +70,8 @@ def machine() -> dict[str, Any]:
         "cpu": model.group(1).strip() if model else platform.processor(),
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
+        # Other work on the machine (tests running beside the bench) shows here: 1, 5, 15 minutes.
+        "load_average": [round(n, 2) for n in os.getloadavg()],
     }
 
 
@@ -211,4 +213,5 @@ async def run(options: Options, say: Callable[[str], None]) -> dict[str, Any]:
                 finally:
                     await harness.aclose()
     results["total_s"] = time.perf_counter() - started
+    results["machine"]["load_average_after"] = [round(n, 2) for n in os.getloadavg()]
     return results

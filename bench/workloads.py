@@ -73,7 +73,7 @@ async def page_sizes(harness: Harness, sizes: Sequence[int]) -> dict[str, Any]:
             "total_calls": cold.total_calls,
             "levels": cold.levels,
             "rounds": cold.rounds,
-            "errors": cold.errors + warm.errors,
+            "errors": dict(Counter(cold.errors) + Counter(warm.errors)),
         }
     return result
 
@@ -88,7 +88,7 @@ async def burst(harness: Harness, copies: int, single: Measurement) -> dict[str,
         "total_calls": measurement.total_calls,
         "single_calls": single.total_calls,
         "ratio": measurement.total_calls / single.total_calls if single.total_calls else None,
-        "errors": sorted(set(measurement.errors)),
+        "errors": measurement.errors,
     }
 
 
@@ -211,7 +211,7 @@ async def media_by_range(harness: Harness) -> dict[str, Any]:
     recording = GlobalId(LOCAL_SOURCE_ID, "Recording", MEDIA_RECORDING_ID).encode()
     body = await harness.post(MEDIA_LINK, {"id": recording}, fresh=False)
     if error_codes(body):
-        return {"errors": error_codes(body)}
+        return {"errors": dict(Counter(error_codes(body)))}
     media = body["data"]["node"]["mediaFiles"][0]
     size = int(media["sizeBytes"])
     memory = MemoryWatch(harness.gateway.pid)
