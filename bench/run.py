@@ -164,7 +164,7 @@ async def _measure(
     say("W1 cold and warm")
     results["w1"] = await workloads.w1(harness, repeats=options.repeats, latency_ms=options.latency_ms)
     say("W1 at page sizes " + ", ".join(map(str, PAGE_SIZES)))
-    results["page_sizes"] = await workloads.page_sizes(harness, PAGE_SIZES)
+    results["page_sizes"] = await workloads.page_sizes(harness, PAGE_SIZES, repeats=options.repeats)
     say(f"{options.burst} identical cold W1s at once")
     single, _ = await harness.measure_query(W1, w1_variables(50), cold=True)
     results["burst"] = await workloads.burst(harness, options.burst, single)

@@ -60,20 +60,23 @@ async def w1(harness: Harness, *, repeats: int, latency_ms: float) -> dict[str, 
     }
 
 
-async def page_sizes(harness: Harness, sizes: Sequence[int]) -> dict[str, Any]:
-    """W1 at each page size, cold then warm: vendor calls by vendor, and both latencies."""
+async def page_sizes(harness: Harness, sizes: Sequence[int], *, repeats: int) -> dict[str, Any]:
+    """W1 at each page size, cold then warm, `repeats` times: the medians, and the calls by vendor."""
     result = {}
     for size in sizes:
-        cold, _ = await harness.measure_query(W1, w1_variables(size), cold=True)
-        warm, _ = await harness.measure_query(W1, w1_variables(size), cold=False)
+        colds, warms = [], []
+        for _ in range(repeats):
+            colds.append((await harness.measure_query(W1, w1_variables(size), cold=True))[0])
+            warms.append((await harness.measure_query(W1, w1_variables(size), cold=False))[0])
+        cold = colds[-1]
         result[str(size)] = {
-            "cold_s": cold.seconds,
-            "warm_s": warm.seconds,
+            "cold_s": statistics.median(m.seconds for m in colds),
+            "warm_s": statistics.median(m.seconds for m in warms),
             "calls": cold.calls,
             "total_calls": cold.total_calls,
             "levels": cold.levels,
             "rounds": cold.rounds,
-            "errors": dict(Counter(cold.errors) + Counter(warm.errors)),
+            "errors": dict(sum((Counter(m.errors) for m in colds + warms), Counter())),
         }
     return result
 
