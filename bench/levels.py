@@ -7,7 +7,9 @@
 - **Dependent levels**: the same chain over the *first* call of each endpoint. A call cannot
   start before what it needs (a listing, then lookups of what it listed, then lookups of
   those) has come back, so this counts the levels of that dependency and leaves out calls that
-  only waited for a free connection. Levels x latency is the physical limit of the query.
+  only waited for a free connection, unless an endpoint's very first call did (it then counts
+  as a level: repeated runs and taking the fewest corrects that). Levels x latency is the
+  physical limit of the query.
 - **Rate floor**: with a fixed window of `limit` calls per `period_s` per rate key, `n` calls on
   one key cannot finish before (ceil(n / limit) - 1) x period_s; the floor is the largest
   over the keys.

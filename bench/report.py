@@ -52,7 +52,7 @@ def figures(results: Mapping[str, Any]) -> list[Figure]:
         (
             "W1 cold ÷ physical limit",
             _ratio(w1["cold_over_limit"]),
-            f"cold {_ms(w1['cold_s'])} (median of {len(w1['cold_runs_s'])}); {cold['levels']} dependent levels "
+            f"cold {_ms(w1['cold_s'])} (median of {len(w1['cold_runs_s'])}); {w1['levels']} dependent levels "
             f"x {latency:.0f} ms = {_ms(w1['physical_limit_s'])}; {cold['rounds']} sequential rounds of calls",
         ),
         (
