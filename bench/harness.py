@@ -2,8 +2,9 @@
 
 `Harness.measure` runs one workload between two readings of every sandbox: the request
 counters (``/_sandbox/counts``, the official count of vendor calls) and the `RequestLog` (times
-and statuses). *Cold* means the gateway's Redis cache emptied first (OAuth tokens kept) and every
-query sent with ``Cache-Control: no-cache``; *warm* means neither.
+and statuses). *Cold* means the gateway's Redis cache emptied first (OAuth tokens kept); *warm*
+means it is left as the previous query filled it. No query asks for fresh data
+(``Cache-Control: no-cache``): that would also keep identical queries from sharing their calls.
 """
 
 from __future__ import annotations
@@ -96,13 +97,9 @@ class Harness:
 
     # -- the gateway -------------------------------------------------------------------------
 
-    async def post(self, document: str, variables: Mapping[str, Any] | None = None, *, fresh: bool) -> dict[str, Any]:
-        """One GraphQL request (`fresh`: with ``Cache-Control: no-cache``); its JSON body."""
-        response = await self.client.post(
-            "/graphql",
-            json={"query": document, "variables": dict(variables or {})},
-            headers={"cache-control": "no-cache"} if fresh else {},
-        )
+    async def post(self, document: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """One GraphQL request; its JSON body."""
+        response = await self.client.post("/graphql", json={"query": document, "variables": dict(variables or {})})
         body: dict[str, Any] = response.json()
         return body
 
@@ -134,10 +131,10 @@ class Harness:
     async def measure_query(
         self, document: str, variables: Mapping[str, Any] | None = None, *, cold: bool, copies: int = 1
     ) -> tuple[Measurement, dict[str, Any]]:
-        """`copies` identical requests at once (cold ones with no-cache); the measurement and the first body."""
+        """`copies` identical requests at once; the measurement and the first body."""
 
         async def send() -> list[dict[str, Any]]:
-            return list(await asyncio.gather(*(self.post(document, variables, fresh=cold) for _ in range(copies))))
+            return list(await asyncio.gather(*(self.post(document, variables) for _ in range(copies))))
 
         measurement, bodies = await self.measure(send, cold=cold)
         return measurement, bodies[0]

@@ -103,7 +103,7 @@ async def burst(harness: Harness, copies: int, single: Measurement) -> dict[str,
 async def nodes(harness: Harness, count: int) -> dict[str, Any]:
     """W3: `count` recordings by id in one request: ``nodes(ids:)``, and as many aliased ``node(id:)``
     fields (which the gateway's alias limit may refuse)."""
-    listing = await harness.post(WALK, {"first": count}, fresh=False)
+    listing = await harness.post(WALK, {"first": count})
     ids = [row["id"] for row in _rows(listing)][:count]
     result: dict[str, Any] = {"ids": len(ids), "by_source": dict(Counter(r["source"]["id"] for r in _rows(listing)))}
     aliased, listed = nodes_document(ids)
@@ -146,7 +146,7 @@ async def _walk(harness: Harness, total: int, page: int, budget_s: float) -> Wal
     deadline = time.monotonic() + budget_s
     while walked.rows().total() < total and time.monotonic() < deadline:
         started = time.monotonic()
-        body = await harness.post(WALK, {"first": page, "after": cursor}, fresh=False)
+        body = await harness.post(WALK, {"first": page, "after": cursor})
         walked.pages.append((started, time.monotonic()))
         walked.bodies.append(body)
         rows = _rows(body)
@@ -217,7 +217,7 @@ async def rate_limited_walk(
 async def media_by_range(harness: Harness) -> dict[str, Any]:
     """W4: the 50 MB media file through ``/media/<ticket>`` with a Range header, streamed and dropped."""
     recording = GlobalId(LOCAL_SOURCE_ID, "Recording", MEDIA_RECORDING_ID).encode()
-    body = await harness.post(MEDIA_LINK, {"id": recording}, fresh=False)
+    body = await harness.post(MEDIA_LINK, {"id": recording})
     if error_codes(body):
         return {"errors": dict(Counter(error_codes(body)))}
     media = body["data"]["node"]["mediaFiles"][0]
