@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import enum
 import functools
 import hashlib
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ __all__ = [
     "DEVELOPMENT_PRINCIPAL",
     "Context",
     "Principal",
+    "Priority",
     "RequestScope",
     "current_scope",
     "principal_for",
@@ -54,11 +56,20 @@ def principal_for(connection: HTTPConnection) -> Principal:
     return DEVELOPMENT_PRINCIPAL
 
 
+class Priority(enum.IntEnum):
+    """Who goes first when a source's rate budget is short: lower values first."""
+
+    INTERACTIVE = 0  # a client is waiting (GraphQL requests)
+    BACKGROUND = 1  # the gateway's own upkeep (index sync, state polling)
+
+
 @dataclasses.dataclass(frozen=True)
 class RequestScope:
     principal: Principal
     # The client asked for fresh data (Cache-Control: no-cache): skip cached reads, refill.
     fresh: bool = False
+    # Read by the pacer: interactive calls take a source's rate slots before background ones.
+    priority: Priority = Priority.INTERACTIVE
 
 
 _SCOPE: contextvars.ContextVar[RequestScope] = contextvars.ContextVar("recgate_scope")

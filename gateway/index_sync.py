@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from gateway.cache import Cache, take_lease
-from gateway.context import Principal, RequestScope, use_scope
+from gateway.context import Principal, Priority, RequestScope, use_scope
 from gateway.errors import GatewayError
 from gateway.query import RecordingSearch
 from gateway.sources.base import CallSource
@@ -77,7 +77,7 @@ class IndexSync:
             await asyncio.sleep(self.interval_s)
 
     async def _sync_all(self) -> list[SyncOutcome]:
-        use_scope(RequestScope(INDEXER, fresh=True))
+        use_scope(RequestScope(INDEXER, fresh=True, priority=Priority.BACKGROUND))
         return [await self._sync(source) for source in self.sources]
 
     async def _sync(self, source: IndexedSource) -> SyncOutcome:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from gateway.cache import Cache, take_lease
-from gateway.context import Principal, RequestScope, use_scope
+from gateway.context import Principal, Priority, RequestScope, use_scope
 from gateway.errors import GatewayError
 from gateway.events import EventBus, EventType, RecordingChange
 from gateway.models import RecordingState
@@ -62,7 +62,7 @@ class StateWatcher:
         return changes
 
     async def run(self) -> None:
-        use_scope(RequestScope(WATCHER, fresh=True))
+        use_scope(RequestScope(WATCHER, fresh=True, priority=Priority.BACKGROUND))
         while True:
             if await take_lease(self.cache, "watch-lease", ttl_s=self.interval_s * 0.9):
                 with contextlib.suppress(GatewayError):

@@ -12,7 +12,8 @@ Errors and 429s are rendered by the vendor's own `VendorErrors`, so an injected 
 exactly like the real vendor's failure. The admin API lives under ``/_sandbox/`` and is neither
 counted nor faulted:
 
-- ``GET /_sandbox/counts`` -> ``{"total": n, "endpoints": {"GET /path/{id}": n}}``
+- ``GET /_sandbox/counts`` -> ``{"total": n, "endpoints": {"GET /path/{id}": n}, "throttled": n}``
+  (``throttled``: the requests answered 429, by the rate limit or the ``throttle_rate`` knob)
 - ``DELETE /_sandbox/counts`` resets the counters
 - ``GET /_sandbox/knobs`` and ``PATCH /_sandbox/knobs`` (JSON body of `Knobs` fields)
 """
@@ -146,6 +147,7 @@ class SandboxState:
     rng: random.Random
     clock: Callable[[], float] = time.monotonic
     counts: Counter[str] = dataclasses.field(default_factory=Counter)
+    throttled: int = 0
     windows: dict[str, tuple[float, int]] = dataclasses.field(default_factory=dict)
 
     def effective_limit(self) -> RateLimit | None:
@@ -208,11 +210,13 @@ class SandboxMiddleware:
         if knobs.error_rate and self.state.rng.random() < knobs.error_rate:
             return self.errors.error(request, 500)
         if knobs.throttle_rate and self.state.rng.random() < knobs.throttle_rate:
+            self.state.throttled += 1
             return self.errors.throttled(request, knobs.retry_after_s)
         key = self.errors.rate_key(request, template)
         if key is not None:
             wait = self.state.take(key, self.state.clock())
             if wait > 0:
+                self.state.throttled += 1
                 return self.errors.throttled(request, wait)
         return None
 
@@ -276,8 +280,11 @@ def _admin_routes(state: SandboxState) -> list[Route]:
     async def counts(request: Request) -> Response:
         if request.method == "DELETE":
             state.counts.clear()
+            state.throttled = 0
             return Response(status_code=204)
-        return JSONResponse({"total": sum(state.counts.values()), "endpoints": dict(state.counts)})
+        return JSONResponse(
+            {"total": sum(state.counts.values()), "endpoints": dict(state.counts), "throttled": state.throttled}
+        )
 
     async def knobs(request: Request) -> Response:
         if request.method == "PATCH":

@@ -32,6 +32,7 @@ from gateway.query import Capability, Page, RecordingSearch, SortField
 from gateway.sources.base import CallSource, MediaSource, Source
 from gateway.sources.registry import SourceDeps, upstream_for
 from gateway.sources.upstream import Dialect, Upstream
+from gateway.sources.upstream.pacer import RateLimit
 
 __all__ = ["BandwidthSource", "CatapultDialect"]
 
@@ -45,6 +46,16 @@ _FORMATS = {"wav": (MediaFormat.WAV, "audio/wav"), "mp3": (MediaFormat.MP3, "aud
 
 
 class CatapultDialect(Dialect):
+    """Catapult limits each resource family (recordings, calls, media) to 1 request a second per
+    API token: the rate key is the credentials and the family, the path segment after the user."""
+
+    rate_limit = RateLimit(1, 1.0)
+
+    def rate_key(self, request: httpx.Request) -> str:
+        parts = request.url.path.split("/")  # "", "v1", "users", <user id>, <family>, ...
+        family = parts[4] if len(parts) > 4 and parts[1:3] == ["v1", "users"] else ""
+        return f"{super().rate_key(request)} {family}"
+
     def retry_after_s(self, response: httpx.Response) -> float | None:
         """Catapult's 429 says when the window resets: ``X-RateLimit-Reset``, epoch milliseconds."""
         reset = response.headers.get("x-ratelimit-reset")

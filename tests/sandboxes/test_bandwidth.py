@@ -352,6 +352,7 @@ async def test_counts_per_route_template(client: httpx.AsyncClient) -> None:
             "GET /v1/users/{userId}/calls/{callId}": 2,
             "GET /v1/users/{userId}/media/{mediaName}": 1,
         },
+        "throttled": 0,
     }
     assert (await client.delete("/_sandbox/counts")).status_code == 204
     assert (await client.get("/_sandbox/counts")).json()["total"] == 0

@@ -298,6 +298,7 @@ async def test_counters_count_per_route_template(client: httpx.AsyncClient) -> N
             "HEAD /api/v2/recordings/{recordingId}/play/{fileName}": 1,
             "GET (unmatched)": 1,
         },
+        "throttled": 0,
     }
 
 

@@ -315,6 +315,7 @@ async def test_counts_per_route_template(client: httpx.AsyncClient, app: Starlet
             f"GET {USER_LIST}/{{recordingId}}": 2,
             f"GET {USER_LIST}/{{recordingId}}/metadata": 1,
         },
+        "throttled": 0,
     }
 
 

@@ -67,6 +67,12 @@ class Counts:
             endpoints: dict[str, int] = (await http.get(f"{self.base_url}/_sandbox/counts")).json()["endpoints"]
             return endpoints
 
+    async def throttled(self) -> int:
+        """How many requests the sandbox answered 429 (rate limit or injected)."""
+        async with httpx.AsyncClient() as http:
+            throttled: int = (await http.get(f"{self.base_url}/_sandbox/counts")).json()["throttled"]
+            return throttled
+
     async def reset(self) -> None:
         async with httpx.AsyncClient() as http:
             await http.delete(f"{self.base_url}/_sandbox/counts")

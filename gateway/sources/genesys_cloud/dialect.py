@@ -8,13 +8,20 @@ import httpx
 
 from gateway.errors import GatewayError, SourceRejected
 from gateway.sources.upstream import Dialect
+from gateway.sources.upstream.pacer import RateLimit
 
 __all__ = ["GenesysDialect", "token_url"]
 
 
 class GenesysDialect(Dialect):
     """Status codes map as everywhere; a refused request (4xx) carries the vendor's ``code`` and
-    ``message`` (the ErrorBody), which say what was wrong with the input and hold no secrets."""
+    ``message`` (the ErrorBody), which say what was wrong with the input and hold no secrets.
+
+    Limits count per token (``token.rate.per.minute``), and token grants per OAuth client
+    (``client.credentials.token.rate.per.minute``): both 300 a minute, keyed by the
+    ``Authorization`` header (Bearer token, or the client's Basic credentials)."""
+
+    rate_limit = RateLimit(300, 60.0)
 
     def failure(self, source: str, response: httpx.Response) -> GatewayError | None:
         failure = super().failure(source, response)

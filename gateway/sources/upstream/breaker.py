@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 __all__ = ["BreakerState", "CircuitBreaker"]
 
@@ -27,6 +28,7 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at: float | None = None
         self._trial_running = False
+        self._trials = 0  # trials let through so far: which one is running
 
     @property
     def state(self) -> BreakerState:
@@ -43,8 +45,22 @@ class CircuitBreaker:
             return True
         if state is BreakerState.HALF_OPEN and not self._trial_running:
             self._trial_running = True
+            self._trials += 1
             return True
         return False
+
+    @contextlib.contextmanager
+    def attempt(self) -> Iterator[bool]:
+        """Around one call: yields whether it may go out (`allow`). A half-open trial ends with the
+        block however the block ends, cancelled, raising or with no verdict (a 429), so the next
+        call gets to try: the breaker never stays open for want of an answer."""
+        before = self._trials
+        allowed = self.allow()
+        try:
+            yield allowed
+        finally:
+            if allowed and self._trials == before + 1 and self._trial_running:
+                self._trial_running = False
 
     def succeeded(self) -> None:
         self._failures, self._opened_at, self._trial_running = 0, None, False

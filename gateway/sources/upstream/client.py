@@ -1,8 +1,9 @@
 """`Upstream`: every call from a connector to its vendor goes through here, once per source.
 
-It owns what all connectors share: the httpx client (base URL, auth strategy, timeout), a
-per-source concurrency limit, retries with backoff that honour the vendor's wait hint, a
-circuit breaker, the mapping of vendor failures to gateway errors (via the vendor's `Dialect`),
+It owns what all connectors share: the httpx client (base URL, auth strategy, timeout, and its
+transport's pacer, which gives every request on the wire a slot of the vendor's rate budget),
+retries with backoff that honour the vendor's wait hint, a circuit breaker, the mapping of
+vendor failures to gateway errors (via the vendor's `Dialect`),
 and the response cache (`ReadThrough`): GET responses are cached per entity type with its TTL,
 under keys that include the source instance and the caller's visibility, each stored with its
 (source, entity) generation and read with it in one round trip; identical calls in flight at the
@@ -24,7 +25,7 @@ import orjson
 from gateway import deadline
 from gateway.cache import Cache, ReadThrough, cache_key
 from gateway.context import current_scope
-from gateway.errors import GatewayError, SourceError, SourceTimeout, SourceUnavailable
+from gateway.errors import GatewayError, SourceError, SourceRateLimited, SourceTimeout, SourceUnavailable
 from gateway.sources.upstream.breaker import CircuitBreaker
 from gateway.sources.upstream.dialect import Dialect
 from gateway.sources.upstream.retry import Retry
@@ -62,7 +63,6 @@ class Upstream:
         ttls: Mapping[str, float],
         retry: Retry,
         breaker: CircuitBreaker,
-        max_concurrency: int = 8,
     ) -> None:
         self.instance = instance
         self.client = client
@@ -71,7 +71,6 @@ class Upstream:
         self.ttls = ttls
         self.retry = retry
         self.breaker = breaker
-        self._slots = asyncio.Semaphore(max_concurrency)
         self._cached = ReadThrough(cache, instance, ttls)
 
     async def aclose(self) -> None:
@@ -150,19 +149,29 @@ class Upstream:
                     raise
                 await asyncio.sleep(delay)
 
-    async def _send_once(self, request: httpx.Request) -> httpx.Response:
-        response = await self._transmit(request)
-        self._check(response)
-        return response
+    async def _send_once(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """One attempt through the breaker, checked: the vendor's failure is raised (and a streamed
+        response closed then). A half-open trial ends with the attempt, however it ends."""
+        with self.breaker.attempt() as allowed:
+            if not allowed:
+                raise SourceUnavailable(self.instance, "circuit open after repeated failures; not calling")
+            response = await self._transmit(request, stream=stream)
+            try:
+                if stream and response.status_code >= 400:
+                    await response.aread()
+                self._check(response)
+            except BaseException:
+                await response.aclose()
+                raise
+            return response
 
     async def _transmit(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
-        """Send through the breaker and the concurrency limit, by the request's deadline (until the
-        headers of a stream, the whole body otherwise); transport failures become source errors."""
+        """Send by the request's deadline (until the headers of a stream, the whole body otherwise),
+        the transport pacing it; transport failures become source errors. They count against the
+        breaker, as does a failing token endpoint (raised by the auth flow)."""
         due = deadline.cutoff(self.instance)
-        if not self.breaker.allow():
-            raise SourceUnavailable(self.instance, "circuit open after repeated failures; not calling")
         try:
-            async with due, self._slots:
+            async with due:
                 return await self.client.send(request, stream=stream)
         except (httpx.TimeoutException, TimeoutError) as exc:
             self.breaker.failed()
@@ -170,12 +179,16 @@ class Upstream:
         except httpx.TransportError as exc:
             self.breaker.failed()
             raise SourceUnavailable(self.instance, f"cannot reach the source ({type(exc).__name__})") from exc
+        except (SourceTimeout, SourceUnavailable):
+            self.breaker.failed()
+            raise
 
     def _check(self, response: httpx.Response) -> None:
         failure = self.dialect.failure(self.instance, response)
         if isinstance(failure, SourceUnavailable | SourceTimeout):
             self.breaker.failed()
-        else:
+        elif not isinstance(failure, SourceRateLimited):
+            # A 429 says nothing of the source's health: the pacer slows down, the breaker waits.
             self.breaker.succeeded()
         if failure is not None:
             raise failure
@@ -183,11 +196,8 @@ class Upstream:
     @contextlib.asynccontextmanager
     async def stream(self, method: str, url: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
         """A streamed response (media): checked like any call, but never retried or cached."""
-        response = await self._transmit(self.client.build_request(method, url, **kwargs), stream=True)
+        response = await self._send_once(self.client.build_request(method, url, **kwargs), stream=True)
         try:
-            if response.status_code >= 400:
-                await response.aread()
-            self._check(response)
             yield response
         finally:
             await response.aclose()

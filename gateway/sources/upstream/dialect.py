@@ -1,9 +1,11 @@
-"""How a vendor says a call failed: the HTTP status by default, overridable per vendor."""
+"""How a vendor says a call failed and how it counts calls: the HTTP status by default, a rate
+key per credentials, no stated rate limit; each overridable per vendor."""
 
 from __future__ import annotations
 
 import email.utils
 import time
+from typing import ClassVar
 
 import httpx
 
@@ -16,6 +18,7 @@ from gateway.errors import (
     SourceTimeout,
     SourceUnavailable,
 )
+from gateway.sources.upstream.pacer.rate import RateLimit
 
 __all__ = ["Dialect"]
 
@@ -23,14 +26,25 @@ __all__ = ["Dialect"]
 class Dialect:
     """Maps a vendor response to a gateway error (or None for success). Subclass per vendor."""
 
+    # The vendor's stated limit per rate key; None: it states none (the source is not paced
+    # unless configured, though its 429s still pause it).
+    rate_limit: ClassVar[RateLimit | None] = None
+
+    def rate_key(self, request: httpx.Request) -> str:
+        """What the vendor's rate limit counts calls per, within its origin: the credentials here
+        (the ``Authorization`` header; the pacer hashes it)."""
+        return str(request.headers.get("authorization", ""))
+
     def retry_after_s(self, response: httpx.Response) -> float | None:
-        """The vendor's wait hint on a 429/503: ``Retry-After`` (seconds or an HTTP date) here."""
-        value = response.headers.get("retry-after")
-        if value is None:
-            return None
-        if value.strip().isdigit():
+        """The vendor's wait hint on a 429/503: ``Retry-After`` (seconds or an HTTP date) here;
+        None when absent or unreadable."""
+        value = response.headers.get("retry-after", "").strip()
+        if value.isdigit():
             return float(value)
-        moment = email.utils.parsedate_to_datetime(value)
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
         return max(0.0, moment.timestamp() - time.time())
 
     def failure(self, source: str, response: httpx.Response) -> GatewayError | None:

@@ -7,6 +7,7 @@ import math
 import random
 
 from gateway.errors import SourceError, SourceRateLimited, SourceTimeout, SourceUnavailable
+from gateway.sources.upstream.pacer import NoSlotInTime
 
 __all__ = ["Backoff", "Retry"]
 
@@ -40,9 +41,10 @@ class Retry:
 
         A call that is not idempotent (POST, PATCH) is retried only after a 429: the source
         refused it outright, whereas after a timeout or a 5xx it may have acted already. No
-        retry starts whose wait would use up the `time_left_s` of the request's deadline.
+        retry starts whose wait would use up the `time_left_s` of the request's deadline, nor
+        one of a call the pacer had no slot for in time: its time is up.
         """
-        if failures > self.retries or not isinstance(error, self.retry_on):
+        if failures > self.retries or not isinstance(error, self.retry_on) or isinstance(error, NoSlotInTime):
             return None
         if not idempotent and not isinstance(error, SourceRateLimited):
             return None

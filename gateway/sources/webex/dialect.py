@@ -6,6 +6,7 @@ import httpx
 
 from gateway.errors import GatewayError, NotFound, SourceAuthError, SourceRateLimited, SourceRejected
 from gateway.sources.upstream import Dialect
+from gateway.sources.upstream.pacer import RateLimit
 
 __all__ = ["WebexDialect"]
 
@@ -23,6 +24,10 @@ def _vendor_message(response: httpx.Response) -> str | None:
 
 
 class WebexDialect(Dialect):
+    # Webex publishes no numbers (its limits are dynamic) and counts per access token; 300 a
+    # minute is what its sandbox holds it to.
+    rate_limit = RateLimit(300, 60.0)
+
     def failure(self, source: str, response: httpx.Response) -> GatewayError | None:
         status = response.status_code
         if status == 423:
