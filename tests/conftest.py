@@ -1,6 +1,7 @@
 """Shared fixtures: real SQLite and PostgreSQL stores, real Redis, the gateway in-process."""
 
 import asyncio
+import dataclasses
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,8 +17,12 @@ from starlette.datastructures import Secret
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.models import SourceKind
+from gateway.sources.registry import has_connector
 from gateway.store import RecordingStore
 from gateway.store.tables import annotation_rows, contacts, index_walks, recording_index, recordings, user_data
+from sandboxes.kit import Knobs, SandboxConfig
+from sandboxes.runner import KINDS, start_sandboxes, stop_sandboxes
 
 # The PostgreSQL server CI provides (database `test`); each test session works in a database of its own
 # on it, so concurrent runs never see each other's rows.
@@ -107,34 +112,36 @@ def redis_prefix() -> str:
 
 @pytest.fixture
 async def five_sources(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
-    """The embedded setup (a sandbox of each vendor, 40 recordings each unless the test's indirect
-    parameter says how many) plus 30 local recordings a day apart.
+    """The embedded setup's sources (a sandbox of each vendor, 40 recordings each unless the test's
+    indirect parameter says how many) plus 30 local recordings a day apart.
 
-    The vendors' rate limits are lifted (tests/sources exercise them): these tests page a lot.
-    Yields the client and the gateway's `Services` (to run an index sync, or reach a sandbox).
+    The vendors' rate limits are lifted, and the gateway's pacing with them (tests/sources and the
+    pacing tests exercise both): these tests page a lot. Yields the client and the gateway's
+    `Services` (to run an index sync).
     """
     from tests.store.test_recording_store import make_recording
 
     size = getattr(request, "param", 40)
-    settings = Settings(data_dir=tmp_path, cursor_secret=Secret("s"), sandboxes=True, sandbox_size=size)
-    app = create_app(settings)
-    async with (
-        LifespanManager(app, startup_timeout=120) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=60
-        ) as client,
-    ):
-        services = manager._state["services"]
-        async with httpx.AsyncClient() as admin:
-            for sandbox in services.sandboxes:
-                await admin.patch(f"{sandbox.base_url}/_sandbox/knobs", json={"rate_limits": False})
-        for index in range(0, 30 * 24, 24):
-            body = await client.post(
-                "/graphql",
-                json={
-                    "query": "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
-                    "variables": {"r": make_recording(index)},
-                },
-            )
-            assert body.json()["data"]["ingestRecording"]["created"]
-        yield client, services
+    kinds = [kind for kind in KINDS if has_connector(SourceKind(kind))]
+    sandboxes = await start_sandboxes(kinds, SandboxConfig(size=size, knobs=Knobs(rate_limits=False)))
+    sources = tuple(dataclasses.replace(s.source_config, options={"rate_limit": False}) for s in sandboxes)
+    settings = Settings(data_dir=tmp_path, cursor_secret=Secret("s"), sources=sources)
+    try:
+        async with (
+            LifespanManager(create_app(settings), startup_timeout=120) as manager,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway", timeout=60
+            ) as client,
+        ):
+            for index in range(0, 30 * 24, 24):
+                body = await client.post(
+                    "/graphql",
+                    json={
+                        "query": "mutation($r: IngestRecordingInput!) { ingestRecording(input: $r) { created } }",
+                        "variables": {"r": make_recording(index)},
+                    },
+                )
+                assert body.json()["data"]["ingestRecording"]["created"]
+            yield client, manager._state["services"]
+    finally:
+        await stop_sandboxes(sandboxes)

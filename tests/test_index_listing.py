@@ -69,7 +69,7 @@ async def catapult(size: int, port: int = 0) -> AsyncIterator[str]:
 
 def bandwidth(base_url: str, **options: Any) -> SourceConfig:
     credentials = {k: Secret(v) for k, v in connection_info(base_url).items() if k != "base_url"}
-    return SourceConfig("bw", SourceKind.BANDWIDTH, base_url, credentials, options)
+    return SourceConfig("bw", SourceKind.BANDWIDTH, base_url, credentials, {"rate_limit": False, **options})
 
 
 def settings_for(tmp_path: Path, *sources: SourceConfig, store_url: str | None = None) -> Settings:

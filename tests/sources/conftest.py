@@ -27,6 +27,9 @@ async def running_sandbox(kind: str, *, size: int = 60, rate_limits: bool = Fals
 
 
 def source_config(sandbox: RunningSandbox, instance: str, credentials: dict[str, str], **options: Any) -> SourceConfig:
+    """The source `instance` on `sandbox`, unpaced unless `options` set a ``rate_limit``: most tests
+    lift the sandbox's limits (the pacing has tests of its own)."""
+    options.setdefault("rate_limit", False)
     return SourceConfig(
         instance,
         SourceKind(sandbox.kind),

@@ -1,8 +1,9 @@
 """Vendor authentication as httpx auth strategies; resolvers and connectors never touch tokens.
 
 `ClientCredentials` is the OAuth client-credentials flow (Genesys Cloud): the access token is
-shared through the cache (so replicas don't each fetch one), refreshed before it expires and
-once more when the API answers 401. Bearer and Basic need nothing beyond httpx's own.
+shared through the cache (so replicas don't each fetch one), kept in process too for when the
+cache is down (so an outage does not turn every call into a token grant), refreshed before it
+expires and once more when the API answers 401. Bearer and Basic need nothing beyond httpx's own.
 """
 
 from __future__ import annotations
@@ -47,12 +48,15 @@ class ClientCredentials(httpx.Auth):
         # The key names the client, never its secret in clear (cache_key hashes it).
         self._key = cache_key("oauth", source, token_url, client_id)
         self._lock = asyncio.Lock()
+        # The last token granted here, and until when (monotonic) to use it while the cache is down.
+        self._held: tuple[str, float] | None = None
 
     async def _cached_token(self) -> str | None:
         try:
             raw = await self._cache.get(self._key)
         except GatewayError:
-            return None
+            held = self._held
+            return held[0] if held and held[1] > time.monotonic() else None
         return json.loads(raw)["access_token"] if raw else None
 
     def _token_request(self) -> httpx.Request:
@@ -76,6 +80,7 @@ class ClientCredentials(httpx.Auth):
         body = response.json()
         token: str = body["access_token"]
         lifetime = float(body.get("expires_in", 3600))
+        self._held = (token, time.monotonic() + max(1.0, lifetime - _EARLY_REFRESH_S))
         with contextlib.suppress(GatewayError):
             await self._cache.set(
                 self._key,
@@ -85,6 +90,7 @@ class ClientCredentials(httpx.Auth):
         return token
 
     async def _forget(self) -> None:
+        self._held = None
         with contextlib.suppress(GatewayError):
             await self._cache.delete(self._key)
 

@@ -56,10 +56,11 @@ class CircuitBreaker:
         call gets to try: the breaker never stays open for want of an answer."""
         before = self._trials
         allowed = self.allow()
+        trial = self._trials if self._trials != before else None
         try:
             yield allowed
         finally:
-            if allowed and self._trials == before + 1 and self._trial_running:
+            if trial is not None and self._trials == trial and self._trial_running:
                 self._trial_running = False
 
     def succeeded(self) -> None:
