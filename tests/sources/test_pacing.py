@@ -5,9 +5,13 @@ import contextlib
 import random
 
 import pytest
+from starlette.datastructures import Secret
 
-from gateway.config import ConfigError
+from gateway.cache import MemoryCache
+from gateway.config import ConfigError, SourceConfig
 from gateway.context import Priority
+from gateway.models import SourceKind
+from gateway.sources.registry import SourceDeps, create_source
 from gateway.sources.upstream.pacer import LocalWindows, NoSlotInTime, Pacer, Pacing, RateLimit
 from tests.waiting import wait_until
 
@@ -72,6 +76,13 @@ def test_pacing_options_are_validated_naming_the_source():
     for options in bad:
         with pytest.raises(ConfigError, match=r"source 'bw': " + next(iter(options))):
             Pacing.from_options("bw", options, RateLimit(1, 1))
+
+
+def test_a_wrong_pacing_option_stops_the_start_up_naming_the_source():
+    credentials = {name: Secret("x") for name in ("user_id", "api_token", "api_secret")}
+    config = SourceConfig("bw-us", SourceKind.BANDWIDTH, "http://127.0.0.1:9", credentials, {"rate_limit": "often"})
+    with pytest.raises(ConfigError, match="source 'bw-us': rate_limit 'often' is not <requests>/<seconds>"):
+        create_source(config, SourceDeps(MemoryCache(), {}))
 
 
 async def test_no_window_of_the_period_ever_holds_more_than_the_limit():

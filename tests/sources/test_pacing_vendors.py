@@ -170,19 +170,13 @@ async def test_redis_stopping_mid_load_never_floods_the_vendor(private_redis):
         cache = RedisCache.from_url(private_redis.url, prefix=f"t{uuid.uuid4().hex}:")
         upstream = replica(genesys(sandbox, rate_limit="6/1"), cache)
         try:
-            load = [asyncio.create_task(upstream.request("GET", GC_SETTINGS)) for _ in range(24)]
-
-            async def first_window_sent() -> bool:
-                return (await counts.read()).get(f"GET {GC_SETTINGS}", 0) >= 6
-
-            await wait_until(first_window_sent, "the first window's calls went out", timeout_s=20)
+            # Four of the window's six go through Redis (the token grant before them)...
+            assert failures(await gather_all(*(upstream.request("GET", GC_SETTINGS) for _ in range(4)))) == []
             await private_redis.stop()
-            results = await gather_all(*load)
-            assert failures(results) == []
-            more = await gather_all(*(upstream.request("GET", GC_SETTINGS) for _ in range(6)))
-            assert failures(more) == []
+            # ...the rest of the load paces in process on half the budget, less what Redis last counted.
+            assert failures(await gather_all(*(upstream.request("GET", GC_SETTINGS) for _ in range(12)))) == []
             served = await counts.read()
-            assert served[f"GET {GC_SETTINGS}"] == 30
+            assert served[f"GET {GC_SETTINGS}"] == 16
             assert served["POST /oauth/token"] == 1, "the token is kept in process while the cache is down"
             assert await counts.throttled() == 0
         finally:
