@@ -75,8 +75,7 @@ async def private_redis():
 
 def replica(config: SourceConfig, cache: Cache) -> Upstream:
     """The `Upstream` one gateway replica builds for `config` (responses uncached: every call goes out)."""
-    upstream: Upstream = create_source(config, SourceDeps(cache=cache, ttls={})).upstream  # type: ignore[attr-defined]
-    return upstream
+    return create_source(config, SourceDeps(cache=cache, ttls={})).upstream
 
 
 async def gather_all(*calls) -> list:
