@@ -20,7 +20,7 @@ from gateway.sources.upstream import Upstream
 from gateway.sources.upstream.pacer import NoSlotInTime, RateLimit, RedisWindows
 from sandboxes.serving import free_port
 from tests.conftest import REDIS_URL
-from tests.graphql import gql
+from tests.graphql import codes, gql
 from tests.sources.conftest import Counts, gateway_for, running_sandbox
 from tests.sources.test_bandwidth import bandwidth
 from tests.sources.test_genesys_cloud import PAGE_WITH_OWNERS, genesys
@@ -160,6 +160,22 @@ async def test_a_429_pauses_the_key_for_every_caller_of_every_replica(redis_pref
             for upstream, cache in zip(replicas, caches, strict=True):
                 await upstream.aclose()
                 await cache.aclose()
+
+
+async def test_a_graphql_request_waits_for_a_slot_only_within_its_deadline(tmp_path):
+    async with running_sandbox("bandwidth", size=3) as sandbox:
+        counts = Counts(sandbox.base_url)
+        source = bandwidth(sandbox, rate_limit="5/1", rate_max_wait_s=60, index=False)
+        async with gateway_for(tmp_path, source, request_timeout_s=2) as client:
+            await counts.knobs(throttle_rate=1.0, retry_after_s=5)
+            throttled = await gql(client, BW_NUMBERS)
+            assert codes(throttled) == ["SOURCE_RATE_LIMITED"], "5 s to wait: no retry within 2 s"
+            await counts.knobs(throttle_rate=0.0)
+            await counts.reset()
+            paused = await gql(client, BW_NUMBERS)
+            assert codes(paused) == ["SOURCE_RATE_LIMITED"], "the key is paused past the deadline"
+            assert "no request slot before the deadline" in paused["errors"][0]["message"]
+            assert await counts.read() == {}, "nothing was sent"
 
 
 async def test_redis_stopping_mid_load_never_floods_the_vendor(private_redis):

@@ -21,7 +21,7 @@ _MAX_DERIVED_CONCURRENCY = 32
 class Pacing:
     """`limit` per rate key (None: unpaced, the vendor's 429 pauses still apply), sent with
     `margin_s` seconds of slack per window; a call waits at most `max_wait_s` for its slot when
-    it has no deadline of its own; `fallback_share` of each budget is this replica's while the
+    it has no deadline of its own (background work); `fallback_share` of each budget is this replica's while the
     shared counters (Redis) are unreachable; at most `max_concurrency` calls are in flight."""
 
     limit: RateLimit | None

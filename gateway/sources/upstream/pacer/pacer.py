@@ -32,6 +32,9 @@ __all__ = ["NoSlotInTime", "Pacer"]
 _BACKGROUND_SHARE = 0.75
 # How long a key pauses after a 429 that says nothing about when to come back.
 _UNHINTED_PAUSE_S = 1.0
+# A caller gives up this much before its deadline, so it hears `NoSlotInTime` from the pacer
+# rather than its own cut at the deadline (which would count against the source's breaker).
+_GIVE_UP_EARLY_S = 0.005
 
 
 class NoSlotInTime(SourceRateLimited):
@@ -101,7 +104,7 @@ class Pacer:
         self.source = source
         self.windows = windows
         self.pacing = pacing
-        self._clock = clock
+        self.clock = clock
         self._sleep = sleep
         window = pacing.limit.widened(pacing.margin_s) if pacing.limit else None
         background = window and RateLimit(max(1, math.floor(window.limit * _BACKGROUND_SHARE)), window.period_s)
@@ -114,12 +117,12 @@ class Pacer:
     async def slot(self, key: str, priority: Priority, deadline: float | None = None) -> AsyncIterator[None]:
         """Hold a slot of rate key `key` and a place in flight while sending one request.
 
-        Waits until `deadline` (on the pacer's clock; default `max_wait_s` from now) at most, and
-        raises `NoSlotInTime` at once when the slot is known to come later.
+        Waits until `deadline` (on the pacer's clock; default `max_wait_s` from now) at most, a few
+        milliseconds less, and raises `NoSlotInTime` at once when the slot is known to come later.
         """
         if deadline is None:
-            deadline = self._clock() + self.pacing.max_wait_s
-        await self._wait_for_slot(key, priority, deadline)
+            deadline = self.clock() + self.pacing.max_wait_s
+        await self._wait_for_slot(key, priority, deadline - _GIVE_UP_EARLY_S)
         try:
             yield
         finally:
@@ -139,7 +142,7 @@ class Pacer:
                     wait = await self._take(key, priority, deadline)
                     if wait <= 0:
                         return
-                    line.expect(self._clock() + wait)
+                    line.expect(self.clock() + wait)
                     if line.free_at > deadline:
                         raise self._too_late(line.free_at)
                     await self._sleep(wait)
@@ -167,14 +170,14 @@ class Pacer:
 
     async def _until(self, event: asyncio.Event, deadline: float) -> None:
         try:
-            async with asyncio.timeout(max(0.0, deadline - self._clock())):
+            async with asyncio.timeout(max(0.0, deadline - self.clock())):
                 await event.wait()
         except TimeoutError:
             raise self._too_late(None) from None
 
     async def _until_acquired(self, deadline: float) -> None:
         try:
-            async with asyncio.timeout(max(0.0, deadline - self._clock())):
+            async with asyncio.timeout(max(0.0, deadline - self.clock())):
                 await self._in_flight.acquire()
         except TimeoutError:
             raise self._too_late(None) from None
@@ -186,5 +189,5 @@ class Pacer:
             self.source,
             f"no request slot before the deadline (paced by {budget})",
             status_code=None,
-            retry_after_s=None if free_at is None else max(0.0, free_at - self._clock()),
+            retry_after_s=None if free_at is None else max(0.0, free_at - self.clock()),
         )

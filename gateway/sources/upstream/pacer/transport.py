@@ -7,11 +7,12 @@ under the vendor's origin, hashed: it names credentials, which never appear in c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from typing import TYPE_CHECKING
 
 import httpx
 
+from gateway import deadline
 from gateway.cache import cache_key
 from gateway.context import current_scope
 from gateway.sources.upstream.pacer.pacer import Pacer
@@ -22,34 +23,24 @@ if TYPE_CHECKING:  # the dialect module imports the pacer's `RateLimit`
 __all__ = ["PacedTransport"]
 
 
-def _no_deadline() -> float | None:
-    return None
-
-
 class PacedTransport(httpx.AsyncBaseTransport):
     """Sends through `inner` once `pacer` gives the request's rate key a slot; a 429 pauses the key.
 
-    `deadline` gives the current request's deadline on the pacer's clock (None: the pacer's
-    bounded wait); the priority is the current `RequestScope`'s.
+    A slot is waited for by the current request's deadline (outside requests, the pacer's bounded
+    wait), with the current `RequestScope`'s priority.
     """
 
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport,
-        pacer: Pacer,
-        dialect: Dialect,
-        *,
-        deadline: Callable[[], float | None] = _no_deadline,
-    ) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, pacer: Pacer, dialect: Dialect) -> None:
         self.inner = inner
         self.pacer = pacer
         self.dialect = dialect
-        self._deadline = deadline
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         key = cache_key("pace", url.scheme, url.host, str(url.port), self.dialect.rate_key(request))
-        async with self.pacer.slot(key, current_scope().priority, self._deadline()):
+        left = deadline.remaining()
+        due = None if math.isinf(left) else self.pacer.clock() + left
+        async with self.pacer.slot(key, current_scope().priority, due):
             response = await self.inner.handle_async_request(request)
         if response.status_code == 429:
             await self.pacer.throttled(key, self.dialect.retry_after_s(response))
