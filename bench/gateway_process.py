@@ -3,7 +3,9 @@
 The sources go into a ``RECGATE_CONFIG`` TOML file whose credentials name environment variables
 (``$BENCH_...``), so no credential is written to disk. Background work that would call vendors
 on its own is off (state watching, index syncs), so every vendor request the sandboxes count
-comes from a query the bench sent.
+comes from a query the bench sent. A gateway is *paced* (each source calls its vendor at the
+vendor's stated limit, the default) or not (``rate_limit = false`` on every source: only a 429's
+pause holds calls back), for sandboxes whose limits are on or lifted.
 """
 
 from __future__ import annotations
@@ -39,12 +41,14 @@ class Gateway:
     log: Path
 
 
-def _sources(sandboxes: Sequence[HostedSandbox]) -> tuple[str, dict[str, str]]:
-    """The TOML of every sandbox as a source, and the variables its credentials name."""
+def _sources(sandboxes: Sequence[HostedSandbox], *, paced: bool) -> tuple[str, dict[str, str]]:
+    """The TOML of every sandbox as a source (unpaced unless `paced`), and the variables its credentials name."""
     lines, environ = [], {}
     for sandbox in sandboxes:
         table = f"sources.{sandbox.instance}"
         lines += [f"[{table}]", f'kind = "{sandbox.kind}"', f'base_url = "{sandbox.connection["base_url"]}"']
+        if not paced:
+            lines.append("rate_limit = false")
         lines.append(f"[{table}.credentials]")
         for name, value in sandbox.connection.items():
             if name not in _NOT_CREDENTIALS:
@@ -70,16 +74,26 @@ async def _wait_ready(process: asyncio.subprocess.Process, base_url: str, log: P
 
 @contextlib.asynccontextmanager
 async def gateway_process(
-    sandboxes: Sequence[HostedSandbox], *, store_url: str, redis_url: str, workdir: Path
+    sandboxes: Sequence[HostedSandbox],
+    *,
+    store_url: str,
+    redis_url: str,
+    workdir: Path,
+    paced: bool,
+    request_timeout_s: float | None = None,
 ) -> AsyncIterator[Gateway]:
-    """Start the gateway on a free loopback port over `sandboxes`; yield it once ready; stop it."""
-    config, credentials = _sources(sandboxes)
-    (workdir / "sources.toml").write_text(config)
+    """Start the gateway on a free loopback port over `sandboxes`, paced or not, with requests'
+    deadline `request_timeout_s` (the gateway's default when None); yield it once ready; stop it."""
+    name = "gateway-paced" if paced else "gateway"
+    config, credentials = _sources(sandboxes, paced=paced)
+    (workdir / f"{name}.toml").write_text(config)
     port = free_port()
+    deadline = {"RECGATE_REQUEST_TIMEOUT_S": str(request_timeout_s)} if request_timeout_s is not None else {}
     environ = {
         **os.environ,
         **credentials,
-        "RECGATE_CONFIG": str(workdir / "sources.toml"),
+        **deadline,
+        "RECGATE_CONFIG": str(workdir / f"{name}.toml"),
         "RECGATE_HOST": "127.0.0.1",
         "RECGATE_PORT": str(port),
         "RECGATE_DATA_DIR": str(workdir / "data"),
@@ -92,7 +106,7 @@ async def gateway_process(
         "RECGATE_INDEX_INTERVAL_S": "0",
         "RECGATE_LOG_LEVEL": "warning",
     }
-    log = workdir / "gateway.log"
+    log = workdir / f"{name}.log"
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "gateway.cli", "serve", cwd=REPOSITORY, env=environ, stdout=output, stderr=output

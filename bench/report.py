@@ -110,11 +110,12 @@ def figures(results: Mapping[str, Any]) -> list[Figure]:
             f"{_errors(w4.get('errors', {}))}",
         ),
         (
-            "W5 walk under rate limits ÷ their floor",
+            "W5 paced walk under rate limits ÷ their floor",
             _ratio(w5["over_floor"]) + (" (rows lost)" if w5["rows_missing_by_source"] else ""),
-            f"{w5['seconds']:.1f} s vs floor {w5['floor_s']:.1f} s for {w5['rows']:,} rows "
-            f"({w5_extent}); "
-            f"429s received: {w5['throttled']}{_errors(w5['errors'])}",
+            f"{w5['seconds']:.1f} s vs floor {w5['floor_s']:.1f} s for its {w5['total_calls']:,} calls "
+            f"({_by_vendor(w5['calls'])}), {w5['rows']:,} rows in {w5['pages']} pages ({w5_extent}); "
+            f"429s received: {w5['throttled']}; request deadline {w5.get('request_timeout_s', 10):.0f} s"
+            f"{_errors(w5['errors'])}",
         ),
         (
             "direct REST ÷ gateway (four vendors): latency",

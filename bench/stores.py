@@ -1,5 +1,6 @@
 """The gateway's state for the bench: a PostgreSQL database of its own, the local store's
-recordings, one 50 MB media object, and the Redis cache emptied between cold measurements.
+recordings, one 50 MB media object, and the Redis cache emptied between cold measurements (the
+pacer's windows kept).
 
 The database is created on the server the tests use (as tests/conftest.py does) and dropped at
 the end; the cache lives in a Redis database number of its own (`DEFAULT_REDIS_URL`), so the
@@ -34,15 +35,18 @@ __all__ = [
     "bench_database",
     "clear_redis_database",
     "evict_cache",
+    "forget_pacing",
     "seed_local_store",
 ]
 
 DEFAULT_POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 # What `RedisCache` puts before every key, and the keys kept between cold measurements: a client's
-# OAuth token outlives any one query, and fetching one is not what a cold query measures.
+# OAuth token outlives any one query, and fetching one is not what a cold query measures; the
+# pacer's windows count what the vendor has counted, which emptying a cache does not undo.
 _CACHE_PREFIX = "recgate:"
-_KEPT = "recgate:oauth:"
+_PACING = f"{_CACHE_PREFIX}pace:"
+_KEPT = (f"{_CACHE_PREFIX}oauth:".encode(), _PACING.encode())
 # The seed of the local store's recordings (the Engage sandbox uses 0: other calls, same people).
 LOCAL_SEED = 1
 MEDIA_RECORDING_ID = "BENCH-MEDIA-50MB"
@@ -72,14 +76,14 @@ async def bench_database(server_url: str) -> AsyncIterator[str]:
         await server.dispose()
 
 
-async def evict_cache(redis_url: str) -> int:
-    """Delete every gateway cache entry but OAuth tokens; how many were deleted."""
+async def _delete_keys(redis_url: str, match: str, keep: tuple[bytes, ...] = ()) -> int:
+    """Delete the keys matching `match` but those starting with one of `keep`; how many were deleted."""
     client = Redis.from_url(redis_url)
     deleted = 0
     try:
         batch: list[bytes] = []
-        async for key in client.scan_iter(match=f"{_CACHE_PREFIX}*", count=1000):
-            if not key.startswith(_KEPT.encode()):
+        async for key in client.scan_iter(match=match, count=1000):
+            if not key.startswith(keep):
                 batch.append(key)
             if len(batch) >= 1000:
                 deleted += await client.delete(*batch)
@@ -89,6 +93,16 @@ async def evict_cache(redis_url: str) -> int:
     finally:
         await client.aclose()
     return deleted
+
+
+async def evict_cache(redis_url: str) -> int:
+    """Delete every gateway cache entry but OAuth tokens and the pacer's windows; how many were deleted."""
+    return await _delete_keys(redis_url, f"{_CACHE_PREFIX}*", keep=_KEPT)
+
+
+async def forget_pacing(redis_url: str) -> int:
+    """Delete the pacer's windows and pauses (for sandboxes whose own windows were just reset)."""
+    return await _delete_keys(redis_url, f"{_PACING}*")
 
 
 async def clear_redis_database(redis_url: str) -> None:

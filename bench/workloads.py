@@ -1,6 +1,6 @@
 """The workloads, each measured through the `Harness`: W1 cold and warm, page sizes, a burst of
 identical cold W1s, W2 (a walk), W3 (100 nodes), W4 (50 MB of media by Range), W5 (the walk under
-the vendors' rate limits)."""
+the vendors' rate limits, paced by the gateway)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from bench.harness import Harness, Measurement, error_codes
 from bench.levels import RateLimit, rate_floor_s
 from bench.process import MemoryWatch
 from bench.queries import MEDIA_LINK, W1, WALK, nodes_document, w1_variables
-from bench.request_log import Call
-from bench.stores import MEDIA_RECORDING_ID
+from bench.stores import MEDIA_RECORDING_ID, forget_pacing
 from gateway.config import LOCAL_SOURCE_ID
 from gateway.ids import GlobalId
 
@@ -118,9 +117,8 @@ async def nodes(harness: Harness, count: int) -> dict[str, Any]:
 
 @dataclasses.dataclass
 class Walk:
-    """A walk of the merged listing: its pages' times (to attribute vendor calls to pages), rows, errors."""
+    """A walk of the merged listing: its pages' rows by source, short pages and response bodies."""
 
-    pages: list[tuple[float, float]] = dataclasses.field(default_factory=list)
     page_rows: list[Counter[str]] = dataclasses.field(default_factory=list)
     # Rows of each page that came back short of the page size while more remained.
     short_pages: list[int] = dataclasses.field(default_factory=list)
@@ -130,14 +128,6 @@ class Walk:
         """Rows by source of the first `pages` pages (all by default)."""
         return sum(self.page_rows[:pages], Counter())
 
-    def traffic_of_pages(self, traffic: Mapping[str, Sequence[Call]], pages: int) -> dict[str, list[Call]]:
-        """The calls of `traffic` that started while one of the first `pages` pages was asked."""
-        windows = self.pages[:pages]
-        return {
-            kind: [call for call in calls if any(start <= call.start <= end for start, end in windows)]
-            for kind, calls in traffic.items()
-        }
-
 
 async def _walk(harness: Harness, total: int, page: int, budget_s: float) -> Walk:
     """Ask pages of `page` until `total` rows, the listing's end, or `budget_s` spent (between pages)."""
@@ -145,9 +135,7 @@ async def _walk(harness: Harness, total: int, page: int, budget_s: float) -> Wal
     cursor = None
     deadline = time.monotonic() + budget_s
     while walked.rows().total() < total and time.monotonic() < deadline:
-        started = time.monotonic()
         body = await harness.post(WALK, {"first": page, "after": cursor})
-        walked.pages.append((started, time.monotonic()))
         walked.bodies.append(body)
         rows = _rows(body)
         walked.page_rows.append(Counter(row["source"]["id"] for row in rows))
@@ -175,7 +163,7 @@ async def walk(harness: Harness, total: int, page: int, budget_s: float) -> tupl
     growth, peak = memory.stop()
     result = {
         **measurement.summary(),
-        "pages": len(walked.pages),
+        "pages": len(walked.page_rows),
         "rows": walked.rows().total(),
         "rows_by_source": dict(walked.rows()),
         "short_pages": walked.short_pages,
@@ -187,28 +175,23 @@ async def walk(harness: Harness, total: int, page: int, budget_s: float) -> tupl
 
 
 async def rate_limited_walk(
-    harness: Harness,
-    total: int,
-    page: int,
-    budget_s: float,
-    unlimited: tuple[Walk, Measurement],
-    limits: Mapping[str, RateLimit],
+    harness: Harness, total: int, page: int, budget_s: float, unlimited: Walk, limits: Mapping[str, RateLimit]
 ) -> dict[str, Any]:
-    """W5: W2 with the vendors' stated limits on; its time against the floor those limits put on
-    the calls the unlimited walk (`unlimited`) made for as many pages."""
-    await harness.set_knobs(rate_limits=True)
+    """W5: W2 with the vendors' stated `limits` on, through a gateway that paces its calls; its
+    time against the floor those limits put on the calls it made, and the rows the walk without
+    limits (`unlimited`) listed in as many pages that this one did not."""
+    await harness.set_knobs(rate_limits=True)  # the sandboxes' windows start empty...
+    await forget_pacing(harness.redis_url)  # ...and so do the pacer's
     try:
         result, walked, measurement = await walk(harness, total, page, budget_s)
     finally:
         await harness.set_knobs(rate_limits=False)
-    reference, reference_measurement = unlimited
-    floor_s = rate_floor_s(reference.traffic_of_pages(reference_measurement.traffic, len(walked.pages)), limits)
+    floor_s = rate_floor_s(measurement.traffic, limits)
     return {
         **result,
         "budget_s": budget_s,
         "walked_all": walked.rows().total() >= total,
-        # What the unlimited walk listed in as many pages and this one did not (its sources' errors).
-        "rows_missing_by_source": dict(reference.rows(len(walked.pages)) - walked.rows()),
+        "rows_missing_by_source": dict(unlimited.rows(len(walked.page_rows)) - walked.rows()),
         "floor_s": floor_s,
         "over_floor": measurement.seconds / floor_s if floor_s else None,
     }
