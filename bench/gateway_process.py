@@ -41,14 +41,17 @@ class Gateway:
     log: Path
 
 
-def _sources(sandboxes: Sequence[HostedSandbox], *, paced: bool) -> tuple[str, dict[str, str]]:
-    """The TOML of every sandbox as a source (unpaced unless `paced`), and the variables its credentials name."""
+def _sources(sandboxes: Sequence[HostedSandbox], *, paced: bool, wait_s: float | None) -> tuple[str, dict[str, str]]:
+    """The TOML of every sandbox as a source (unpaced unless `paced`; a slot waited for at most
+    `wait_s` outside a request's deadline), and the variables its credentials name."""
     lines, environ = [], {}
     for sandbox in sandboxes:
         table = f"sources.{sandbox.instance}"
         lines += [f"[{table}]", f'kind = "{sandbox.kind}"', f'base_url = "{sandbox.connection["base_url"]}"']
         if not paced:
             lines.append("rate_limit = false")
+        if wait_s is not None:
+            lines.append(f"rate_max_wait_s = {wait_s}")
         lines.append(f"[{table}.credentials]")
         for name, value in sandbox.connection.items():
             if name not in _NOT_CREDENTIALS:
@@ -80,15 +83,17 @@ async def gateway_process(
     redis_url: str,
     workdir: Path,
     paced: bool,
-    request_timeout_s: float | None = None,
+    wait_s: float | None = None,
 ) -> AsyncIterator[Gateway]:
-    """Start the gateway on a free loopback port over `sandboxes`, paced or not, with requests'
-    deadline `request_timeout_s` (the gateway's default when None); yield it once ready; stop it."""
+    """Start the gateway on a free loopback port over `sandboxes`, paced or not; yield it once
+    ready; stop it. `wait_s` (the gateway's defaults when None) is both a request's deadline and
+    how long a call outside one waits for its slot: the pacer bounds shared (single-flight)
+    fetches by the latter, since they carry no caller's deadline."""
     name = "gateway-paced" if paced else "gateway"
-    config, credentials = _sources(sandboxes, paced=paced)
+    config, credentials = _sources(sandboxes, paced=paced, wait_s=wait_s)
     (workdir / f"{name}.toml").write_text(config)
     port = free_port()
-    deadline = {"RECGATE_REQUEST_TIMEOUT_S": str(request_timeout_s)} if request_timeout_s is not None else {}
+    deadline = {"RECGATE_REQUEST_TIMEOUT_S": str(wait_s)} if wait_s is not None else {}
     environ = {
         **os.environ,
         **credentials,

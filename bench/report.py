@@ -48,6 +48,7 @@ def figures(results: Mapping[str, Any]) -> list[Figure]:
     w5_extent = "walked all" if w5["walked_all"] else f"stopped at the {w5['budget_s']:.0f} s budget"
     if w5["rows_missing_by_source"]:
         w5_extent += ", rows lost to errors: " + ", ".join(f"{s} {n}" for s, n in w5["rows_missing_by_source"].items())
+    w5_wait = f"calls wait {w5['wait_s']:.0f} s at most for a slot" if "wait_s" in w5 else "the default waits"
     rows: list[Figure] = [
         (
             "W1 cold ÷ physical limit",
@@ -114,7 +115,7 @@ def figures(results: Mapping[str, Any]) -> list[Figure]:
             _ratio(w5["over_floor"]) + (" (rows lost)" if w5["rows_missing_by_source"] else ""),
             f"{w5['seconds']:.1f} s vs floor {w5['floor_s']:.1f} s for its {w5['total_calls']:,} calls "
             f"({_by_vendor(w5['calls'])}), {w5['rows']:,} rows in {w5['pages']} pages ({w5_extent}); "
-            f"429s received: {w5['throttled']}; request deadline {w5.get('request_timeout_s', 10):.0f} s"
+            f"429s received: {w5['throttled']}; {w5_wait}"
             f"{_errors(w5['errors'])}",
         ),
         (

@@ -37,9 +37,10 @@ from bench.stores import (
 __all__ = ["Options", "machine", "run"]
 
 PAGE_SIZES = (10, 50, 100)
-# The paced gateway's request deadline in W5: longer than the longest vendor window (Genesys Cloud's
-# and Webex's minute), so a page waits for its slots rather than losing a source's rows.
-W5_REQUEST_TIMEOUT_S = 90.0
+# How long the paced gateway's calls may wait in W5 (request deadline and pacer wait): longer than
+# the longest vendor window (Genesys Cloud's and Webex's minute), so a page waits for its slots
+# rather than losing a source's rows.
+W5_WAIT_S = 90.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,7 +193,7 @@ async def _rate_limited(
         harness, options.walk_rows, options.page, options.w5_budget_s, unlimited, limits
     )
     result["limits"] = {kind: {"calls": limit, "per_s": period} for kind, (limit, period) in limits.items()}
-    result["request_timeout_s"] = W5_REQUEST_TIMEOUT_S
+    result["wait_s"] = W5_WAIT_S
     return result
 
 
@@ -234,7 +235,7 @@ async def run(options: Options, say: Callable[[str], None]) -> dict[str, Any]:
                     figures, walked = await _unlimited(harness, sandboxes, options, workdir, say)
                     results.update(figures)
             say(f"W5: the walk under the vendors' rate limits, paced (at most {options.w5_budget_s:.0f} s)")
-            paced = start(paced=True, request_timeout_s=W5_REQUEST_TIMEOUT_S)
+            paced = start(paced=True, wait_s=W5_WAIT_S)
             async with paced as gateway, _harness(gateway, sandboxes, options) as harness:
                 results["w5"] = await _rate_limited(harness, sandboxes, options, walked)
     results["total_s"] = time.perf_counter() - started
