@@ -65,14 +65,6 @@ def request_deadline(budget_s: float) -> Iterator[Deadline]:
         _DEADLINE.reset(token)
 
 
-def detached() -> contextvars.Context:
-    """A copy of the current context under no deadline: for work shared by callers whose deadlines
-    differ (a single flight), which each bound their own wait instead."""
-    context = contextvars.copy_context()
-    context.run(_DEADLINE.set, None)
-    return context
-
-
 def remaining() -> float:
     """Seconds left until the current deadline (0 once passed; infinite outside a request)."""
     current = _DEADLINE.get()

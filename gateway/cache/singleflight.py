@@ -15,7 +15,6 @@ import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Generic, TypeVar
 
-from gateway import deadline
 from gateway.cache.base import Cache, cache_key
 from gateway.errors import GatewayError
 
@@ -83,8 +82,7 @@ class SingleFlight(Generic[T]):
         return {key: merged[key] for key in wanted}
 
     def _start(self, keys: list[str], fetch: Fetch[T], peek: Fetch[T]) -> _Flight[T]:
-        # Under no caller's deadline: it lasts while anyone waits, each waiter bounding its own wait.
-        flight = _Flight(keys, asyncio.create_task(self._lead(keys, fetch, peek), context=deadline.detached()))
+        flight = _Flight(keys, asyncio.create_task(self._lead(keys, fetch, peek)))
         for key in keys:
             self._flights[key] = flight
         flight.task.add_done_callback(lambda _: self._forget(flight))

@@ -1,12 +1,10 @@
 """Single-flight over both caches: in one process by shared tasks, across replicas by locks in Redis."""
 
 import asyncio
-import math
 from collections.abc import AsyncIterator
 
 import pytest
 
-from gateway import deadline
 from gateway.cache import Cache, RedisCache, SingleFlight
 from gateway.errors import SourceUnavailable
 from tests.conftest import REDIS_URL
@@ -174,27 +172,3 @@ async def test_a_replica_fetches_itself_when_the_holder_does_not_deliver_in_time
     assert second.asked == [["a"]]
     holder.cancel()
     await wait_until(lambda: first.cancelled == 1, "the stuck fetch is cancelled")
-
-
-async def test_a_shared_fetch_carries_no_caller_s_deadline(cache: Cache):
-    """The first caller's deadline would otherwise cut the fetch a later caller, with time left, shares."""
-    flights: SingleFlight[bytes] = SingleFlight(cache)
-    vendor = Vendor(cache)
-    time_left: list[float] = []
-
-    async def fetch(keys: list[str]) -> dict[str, bytes]:
-        time_left.append(deadline.remaining())
-        return await vendor.fetch(keys)
-
-    async def caller(budget_s: float) -> dict[str, bytes]:
-        with deadline.request_deadline(budget_s):
-            return await flights.run(["a"], fetch, vendor.peek)
-
-    first = asyncio.create_task(caller(5))
-    await wait_until(lambda: bool(time_left), "the first caller starts the fetch")
-    later = asyncio.create_task(caller(60))
-    await asyncio.sleep(0)
-    first.cancel()  # as its deadline passing would: the fetch goes on for the later caller
-    vendor.go.set()
-    assert await later == value("a")
-    assert time_left == [math.inf] and vendor.cancelled == 0

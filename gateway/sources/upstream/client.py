@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import orjson
@@ -33,7 +33,6 @@ from gateway.sources.upstream.retry import Retry
 __all__ = ["Upstream"]
 
 logger = logging.getLogger("recgate.upstream")
-T = TypeVar("T")
 
 _KEPT_HEADERS = ("content-type", "link")
 
@@ -105,9 +104,7 @@ class Upstream:
             fetched = await fetch([keyed[k] for k in wanted])
             return {k: orjson.dumps(fetched.get(keyed[k])) for k in wanted}
 
-        payloads = await self._by_deadline(
-            self._cached.get(entity, list(keyed), fetch_items, fresh=current_scope().fresh)
-        )
+        payloads = await self._cached.get(entity, list(keyed), fetch_items, fresh=current_scope().fresh)
         return {key: orjson.loads(payloads[k]) for k, key in keyed.items()}
 
     async def _cached_response(self, entity: str, request: httpx.Request, *, idempotent: bool) -> httpx.Response:
@@ -120,20 +117,8 @@ class Upstream:
         async def send(_: list[str]) -> dict[str, bytes]:
             return {key: _encoded(await self._send_with_retries(request, idempotent=idempotent))}
 
-        payloads = await self._by_deadline(self._cached.get(entity, [key], send, fresh=current_scope().fresh))
+        payloads = await self._cached.get(entity, [key], send, fresh=current_scope().fresh)
         return _decoded(payloads[key], request)
-
-    async def _by_deadline(self, answer: Awaitable[T]) -> T:
-        """Wait for a (maybe shared) answer until this request's deadline, which the sharing fetch
-        does not carry."""
-        due = deadline.cutoff(self.instance)
-        try:
-            async with due:
-                return await answer
-        except TimeoutError as exc:
-            if not due.expired():
-                raise
-            raise SourceTimeout(self.instance, "no answer within the request's deadline") from exc
 
     # -- calls -------------------------------------------------------------------------------
 
