@@ -9,10 +9,10 @@ from tests.sources.test_genesys_cloud import ANNOTATIONS, CONVERSATION, FIELDS, 
 from tests.waiting import wait_until
 
 PAGE_WITH_OWNERS = """{ recordings(filter: {sources: ["gc"]}, first: 100) {
-  nodes { sourceId owner { name email state } annotations { name locationMs } } } }"""
+  nodes { sourceId owner { name email state } annotations { id name locationMs durationMs } } } }"""
 
 
-async def test_owners_and_annotations_are_batched_and_cached(tmp_path):
+async def test_owners_are_batched_and_annotations_come_with_the_recordings(tmp_path):
     async with genesys_sandbox(size=100) as sandbox, gateway_for(tmp_path, genesys(sandbox)) as client:
         counts = Counts(sandbox.base_url)
         await counts.reset()
@@ -21,10 +21,19 @@ async def test_owners_and_annotations_are_batched_and_cached(tmp_path):
         nodes = body["data"]["recordings"]["nodes"]
         assert len(nodes) == 100 and all(n["owner"]["email"] for n in nodes)
         assert "deleted" in {n["owner"]["state"] for n in nodes}, "deleted owners resolve too (state=any)"
-        assert any(n["annotations"] for n in nodes)
         served = await counts.read()
         assert served[USERS] == 1, "one users call for the page's owners"
-        assert served[ANNOTATIONS] == 100, "one annotations call per recording (no batch form)"
+        assert ANNOTATIONS not in served, "the conversation's recordings embed their annotations"
+        annotated = [n for n in nodes if n["annotations"]]
+        assert annotated
+        for node in annotated[:3]:
+            vendor = await Vendor(sandbox).annotations(node["sourceId"])
+            assert [a["id"] for a in node["annotations"]] == [
+                GlobalId("gc", "Annotation", f"{node['sourceId']}/{a['id']}").encode() for a in vendor
+            ]
+            assert [(a["name"], a["locationMs"], a["durationMs"]) for a in node["annotations"]] == [
+                (a["name"], a["location"], a["durationMs"]) for a in vendor
+            ]
         await counts.reset()
         assert without_cursors(await gql(client, PAGE_WITH_OWNERS)) == without_cursors(body)
         assert await counts.read() == {}, "a second identical query makes no upstream call"
@@ -39,7 +48,7 @@ async def test_owners_and_annotations_are_batched_and_cached(tmp_path):
         )
         assert "errors" not in fresh.json()
         served = await counts.read()
-        assert served[ANNOTATIONS] == 1 and served[CONVERSATION] == 1 and served[USERS] == 1, "deduplicated"
+        assert served == {CONVERSATION: 1, USERS: 1}, "deduplicated; the annotations came with the recording"
 
 
 ANNOTATED = "query($id: ID!) { recording(id: $id) { annotations { id name description locationMs durationMs } } }"

@@ -1,0 +1,252 @@
+"""Reading one page of Genesys Cloud recordings: only the conversations that can land on it.
+
+One analytics query over the searched window lists the recorded conversations, ordered so that
+each analytics page bounds the recordings of the pages after it: newest first by conversation
+end, oldest first by start (a recording starts between its conversation's start and end). The
+recordings of a conversation (``GET /conversations/{id}/recordings``, no batch form) are read
+best guess first (by conversation start in the walk's order), only while the page still needs
+them, all at once. A recording is placed on the page once nothing unread can sort before it: no
+unread analytics page and no unread conversation whose span reaches past it. Everything runs
+concurrently as soon as it is known to be needed (the first analytics pages the page will need,
+the next one while conversations are read); what is still running when the page is decided is
+cancelled.
+
+A conversation still in progress at the recording that ends the page is read too (it might hold
+a recording sorting before that one); its recordings usually open the next page, which finds
+them in the response cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import dataclasses
+import math
+from collections.abc import Coroutine
+from typing import Any
+
+from gateway.models import Recording
+from gateway.query import Page
+from gateway.sources.genesys_cloud.criteria import Criteria
+from gateway.sources.genesys_cloud.recordings import ANALYTICS_PAGE, Conversation, RecordingReader
+from gateway.sources.genesys_cloud.windows import Key, Position, Window
+
+__all__ = ["PageRead"]
+
+
+def _key(recording: Recording) -> Key:
+    assert recording.start_time is not None
+    return int(recording.start_time.timestamp() * 1000), recording.source_id
+
+
+@dataclasses.dataclass(frozen=True)
+class _Unread:
+    """A conversation whose recordings are not read yet, and where they can start on this page."""
+
+    conversation: Conversation
+    first_ms: int
+    last_ms: int
+
+
+class PageRead:
+    """One `page` call: the recordings of `window` past `after`, at most `limit`, in the walk's order.
+
+    Positions in the walk's order are compared as `_rank` (ascending); a recording's rank is its
+    start's, ties broken by its id.
+    """
+
+    def __init__(
+        self,
+        reader: RecordingReader,
+        window: Window,
+        criteria: Criteria,
+        *,
+        descending: bool,
+        after: Key | None,
+        limit: int,
+    ) -> None:
+        self.reader = reader
+        self.window = window
+        self.criteria = criteria
+        self.descending = descending
+        self.after = after
+        self.limit = limit
+        self.items: list[Recording] = []
+        self.afters: list[Any] = []
+        self._pages: dict[int, tuple[list[Conversation], int]] = {}  # analytics page -> (conversations, total)
+        self._asked = 0  # analytics pages asked for: 1.._asked
+        self._seen: set[str] = set()
+        self._unread: list[tuple[int, str, _Unread]] = []  # (rank of its start, id, _), best guess first
+        self._reading: dict[str, _Unread] = {}
+        self._known: list[Recording] = []  # read and matching, not placed yet
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- the walk's order --------------------------------------------------------------------
+
+    def _rank(self, epoch_ms: int) -> int:
+        return -epoch_ms if self.descending else epoch_ms
+
+    def _reach(self, unread: _Unread) -> int:
+        """The best rank a recording of `unread` can have."""
+        return min(self._rank(unread.first_ms), self._rank(unread.last_ms))
+
+    def _on_page(self, key: Key) -> bool:
+        if not self.window.holds(key[0]):
+            return False
+        return self.after is None or (key < self.after if self.descending else key > self.after)
+
+    # -- what is known -----------------------------------------------------------------------
+
+    def _read_pages(self) -> int:
+        """How many analytics pages are read from the first on, without a gap."""
+        count = 0
+        while count + 1 in self._pages:
+            count += 1
+        return count
+
+    def _listed(self) -> bool:
+        """Whether every analytics page is read."""
+        count = self._read_pages()
+        if count == 0:
+            return False
+        conversations, total = self._pages[count]
+        return len(conversations) < ANALYTICS_PAGE or count * ANALYTICS_PAGE >= total
+
+    def _unlisted_rank(self) -> float:
+        """The best rank a recording of a conversation on an unread analytics page can have."""
+        if self._listed():
+            return math.inf
+        count = self._read_pages()
+        if count == 0:
+            return -math.inf
+        last = self._pages[count][0][-1]
+        # Later pages end no later (newest first) or start no earlier than the last one read.
+        bound = last.end_ms if self.descending else last.start_ms
+        return -math.inf if bound is None else self._rank(bound)
+
+    def _frontier(self) -> float:
+        """Recordings ranked strictly before this are placed: nothing unread can come before them."""
+        pending = [self._reach(u) for _, _, u in self._unread] + [self._reach(u) for u in self._reading.values()]
+        return min([self._unlisted_rank(), *pending])
+
+    @property
+    def _full(self) -> bool:
+        return len(self.items) == self.limit
+
+    @property
+    def _exhausted(self) -> bool:
+        return self._listed() and not self._unread and not self._reading and not self._known
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _place(self) -> None:
+        self._known.sort(key=_key, reverse=self.descending)
+        frontier = self._frontier()
+        placed = 0
+        for recording in self._known:
+            key = _key(recording)
+            if self._full or self._rank(key[0]) >= frontier:
+                break
+            self.items.append(recording)
+            self.afters.append(Position(key).as_json())
+            placed += 1
+        del self._known[:placed]
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        self._tasks.add(asyncio.create_task(work))
+
+    def _read(self, unread: _Unread) -> None:
+        self._reading[unread.conversation.id] = unread
+        self._start(self._read_recordings(unread))
+
+    def _ask(self, pages: int) -> None:
+        for number in range(self._asked + 1, self._asked + pages + 1):
+            self._start(self._list(number))
+        self._asked += pages
+
+    def _plan(self) -> None:
+        """Place what is decided, then start what the rest of the page needs."""
+        self._place()
+        if self._full:
+            return
+        wanted = self.limit - len(self.items)
+        supply = len(self._known) + len(self._reading)
+        while supply < wanted and self._unread:
+            self._read(self._unread.pop(0)[2])
+            supply += 1
+        if self._known and len(self._reading) < wanted:
+            # The best recording read waits for the unread conversations that could come before it.
+            best = self._rank(_key(self._known[0])[0])
+            blocking = [entry for entry in self._unread if self._reach(entry[2]) <= best]
+            for entry in blocking:
+                self._unread.remove(entry)
+                self._read(entry[2])
+        self._list_more(wanted - supply - len(self._unread))
+
+    def _list_more(self, short: int) -> None:
+        """Ask for the next analytics pages when the conversations listed cannot decide the page."""
+        if self._listed() or self._asked > self._read_pages():
+            return  # all listed, or pages still coming
+        _, total = self._pages[self._asked]
+        if self._asked * ANALYTICS_PAGE >= total:
+            return
+        blocked = bool(self._known) and self._unlisted_rank() <= self._rank(_key(self._known[0])[0])
+        if short > 0 or blocked or not (self._known or self._unread or self._reading):
+            pages = max(1, -(-short // ANALYTICS_PAGE))
+            self._ask(min(pages, -(-total // ANALYTICS_PAGE) - self._asked))
+
+    # -- calls -------------------------------------------------------------------------------
+
+    async def _list(self, number: int) -> None:
+        conversations, total = await self.reader.conversations(
+            self.window, self.criteria, descending=self.descending, page=number
+        )
+        self._pages[number] = (conversations, total)
+        for conversation in conversations:
+            if conversation.id in self._seen:
+                continue  # shifted to the next page by a conversation that ended meanwhile
+            self._seen.add(conversation.id)
+            unread = self._unread_of(conversation)
+            if unread is not None:
+                bisect.insort(self._unread, (self._rank(unread.first_ms), conversation.id, unread))
+
+    def _unread_of(self, conversation: Conversation) -> _Unread | None:
+        """`conversation` to read, unless its recordings cannot match or land on this page."""
+        if not self.criteria.admits_call(conversation.id, conversation.call):
+            return None
+        start, end = conversation.start_ms, conversation.end_ms
+        first = max(self.window.start, start if start is not None else self.window.start)
+        last = min(self.window.end - 1, end if end is not None else self.window.end - 1)
+        if self.after is not None:
+            first, last = (first, min(last, self.after[0])) if self.descending else (max(first, self.after[0]), last)
+        return _Unread(conversation, first, last) if first <= last else None
+
+    async def _read_recordings(self, unread: _Unread) -> None:
+        conversation = unread.conversation
+        recordings = await self.reader.of_conversation(conversation.id, conversation)
+        del self._reading[conversation.id]
+        self._known += [
+            r for r in recordings if r.start_time is not None and self._on_page(_key(r)) and self.criteria.admits(r)
+        ]
+
+    async def run(self) -> Page[Recording]:
+        # The pages the page needs, with room for conversations it reads but does not keep.
+        self._ask(
+            1 if self.criteria.conversation_id is not None else -(-(self.limit + self.limit // 8 + 1) // ANALYTICS_PAGE)
+        )
+        try:
+            while True:
+                self._plan()
+                if self._full or not self._tasks:
+                    break
+                done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+                self._tasks -= done
+                failures = [error for error in (task.exception() for task in done) if error is not None]
+                if failures:
+                    raise failures[0]  # a failed call fails the page
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        more = self._full and not self._exhausted
+        return Page(self.items, self.afters[-1] if more else None, self.afters)
