@@ -83,6 +83,13 @@ class Criteria:
         """Nothing can match (no owner of this org, an empty id): no call needed."""
         return self.conversation_id == "" or (self.owner_ids is not None and not self.owner_ids)
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything but the time narrows the query (its first page then likely holds every match)."""
+        return any(
+            v is not None for v in (self.conversation_id, self.caller_number, self.dialed_number, self.owner_ids)
+        )
+
     def conversation_filters(self) -> list[dict[str, Any]]:
         if self.conversation_id is None:
             return []

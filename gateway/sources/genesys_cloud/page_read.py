@@ -188,8 +188,6 @@ class PageRead:
         if self._listed() or self._asked > self._read_pages():
             return  # all listed, or pages still coming
         _, total = self._pages[self._asked]
-        if self._asked * ANALYTICS_PAGE >= total:
-            return
         blocked = bool(self._known) and self._unlisted_rank() <= self._rank(_key(self._known[0])[0])
         if short > 0 or blocked or not (self._known or self._unread or self._reading):
             pages = max(1, -(-short // ANALYTICS_PAGE))
@@ -230,10 +228,10 @@ class PageRead:
         ]
 
     async def run(self) -> Page[Recording]:
-        # The pages the page needs, with room for conversations it reads but does not keep.
-        self._ask(
-            1 if self.criteria.conversation_id is not None else -(-(self.limit + self.limit // 8 + 1) // ANALYTICS_PAGE)
-        )
+        # The analytics pages the page needs, with room for conversations it reads but does not keep;
+        # one for a narrowed query, which seldom fills more.
+        needed = -(-(self.limit + self.limit // 8 + 1) // ANALYTICS_PAGE)
+        self._ask(1 if self.criteria.narrowed else needed)
         try:
             while True:
                 self._plan()

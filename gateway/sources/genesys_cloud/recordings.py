@@ -13,17 +13,13 @@ from gateway.errors import NotFound
 from gateway.models import CallDetails, MediaFormat, Recording
 from gateway.sources.genesys_cloud import mapping
 from gateway.sources.genesys_cloud.criteria import Criteria
-from gateway.sources.genesys_cloud.windows import Window
+from gateway.sources.genesys_cloud.windows import Window, epoch_ms
 from gateway.sources.upstream import Upstream
 
 __all__ = ["ANALYTICS_PAGE", "Conversation", "RecordingReader"]
 
 ANALYTICS_PATH = "/api/v2/analytics/conversations/details/query"
 ANALYTICS_PAGE = 100  # the query's largest page
-
-
-def _ms(moment: datetime | None) -> int | None:
-    return int(moment.timestamp() * 1000) if moment is not None else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,11 +33,11 @@ class Conversation:
 
     @property
     def start_ms(self) -> int | None:
-        return _ms(self.start)
+        return epoch_ms(self.start)
 
     @property
     def end_ms(self) -> int | None:
-        return _ms(self.end)
+        return epoch_ms(self.end)
 
 
 class RecordingReader:

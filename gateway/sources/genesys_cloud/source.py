@@ -4,10 +4,11 @@ media retention policies, behind the gateway's source contract.
 Search lists conversations with the analytics query and reads the recordings of only those
 that can land on the page (see `page_read`); it applies the time range, the conversation id,
 exact caller/dialed numbers and owners itself (see `criteria`), the gateway the rest. Users
-resolve many ids per call. A conversation's recordings come with their annotations, which need
-no call of their own then; the annotations endpoint (no batch form) serves the rest. Conversation recordings have
-no DELETE: deleting one sets its ``deleteDate`` to now, which the vendor acts on (``fileState``
-DELETED, media gone); the recording stays listed in state DELETED. User recordings are deleted.
+resolve many ids per call. A conversation's recordings come with their annotations, which then
+need no call of their own; the annotations endpoint (no batch form) serves the rest.
+Conversation recordings have no DELETE: deleting one sets its ``deleteDate`` to now, which the
+vendor acts on (``fileState`` DELETED, media gone); the recording stays listed in state DELETED.
+User recordings are deleted.
 """
 
 from __future__ import annotations
@@ -92,10 +93,10 @@ class GenesysCloudSource(
 
     @classmethod
     def from_config(cls, config: SourceConfig, deps: SourceDeps) -> GenesysCloudSource:
-        """Credentials ``client_id``/``client_secret``; options ``window_s`` (open ends of a search are
-        rounded to it, so its analytics query repeats and is cached, 3600), ``history_days`` (how far
-        back an open search goes, 90),
-        ``format`` (media format listed, WAV), ``max_wait_ms`` (1), ``token_url``, and `upstream_for`'s."""
+        """Credentials ``client_id``/``client_secret``; options ``window_s`` (the open ends of a search
+        are rounded to it, so its analytics query repeats and hits the cache, 3600), ``history_days``
+        (how far back an open search goes, 90), ``format`` (media format listed, WAV),
+        ``max_wait_ms`` (1), ``token_url``, and `upstream_for`'s."""
         options = config.options
         auth = ClientCredentials(
             config.instance,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from gateway.models import Recording
@@ -12,17 +11,13 @@ from gateway.query import Page, RecordingSearch
 from gateway.sources.genesys_cloud.criteria import Criteria
 from gateway.sources.genesys_cloud.page_read import PageRead
 from gateway.sources.genesys_cloud.recordings import RecordingReader
-from gateway.sources.genesys_cloud.windows import Position, Window
+from gateway.sources.genesys_cloud.windows import Position, Window, epoch_ms
 
 __all__ = ["RecordingWalk"]
 
 _DAY_MS = 86_400_000
 # Vendor clocks may run ahead of ours: an open search reaches this far past now.
 _SKEW_MS = 5 * 60_000
-
-
-def _ms(moment: datetime | None) -> int | None:
-    return int(moment.timestamp() * 1000) if moment is not None else None
 
 
 class RecordingWalk:
@@ -49,8 +44,8 @@ class RecordingWalk:
     def bounds(self, search: RecordingSearch) -> Window:
         """The searched range in epoch ms: the filter's, else the history up to now."""
         now = int(self.clock() * 1000)
-        lower = _ms(search.filter.started_after)
-        upper = _ms(search.filter.started_before)
+        lower = epoch_ms(search.filter.started_after)
+        upper = epoch_ms(search.filter.started_before)
         if lower is None:
             lower = (now - self.history_ms) // self.round_ms * self.round_ms
         if upper is None:

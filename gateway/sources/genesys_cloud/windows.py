@@ -14,15 +14,19 @@ from typing import Any
 
 from gateway.errors import InvalidCursor
 
-__all__ = ["Key", "Position", "Window", "iso"]
+__all__ = ["Key", "Position", "Window", "epoch_ms", "iso"]
 
 # A recording's place in the walk: (start, epoch milliseconds; recording id).
 Key = tuple[int, str]
 
 
-def iso(epoch_ms: int) -> str:
+def epoch_ms(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment is not None else None
+
+
+def iso(at_ms: int) -> str:
     """The API's datetime format for epoch milliseconds."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000, UTC)
+    moment = datetime.fromtimestamp(at_ms / 1000, UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
