@@ -63,6 +63,8 @@ class RecordingWalk:
         self, search: RecordingSearch, position: Any | None, limit: int, criteria: Criteria
     ) -> Page[Recording]:
         """Up to `limit` recordings matching `criteria` from `position` (None: the start)."""
+        if limit < 1:
+            return Page([], position if position is not None else Position().as_json())
         window = self.bounds(search)
         after = Position.from_json(position).after if position is not None else None
         if after is not None:
