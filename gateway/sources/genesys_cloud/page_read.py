@@ -51,8 +51,8 @@ class _Unread:
 class PageRead:
     """One `page` call: the recordings of `window` past `after`, at most `limit`, in the walk's order.
 
-    Positions in the walk's order are compared as `_rank` (ascending); a recording's rank is its
-    start's, ties broken by its id.
+    Start times are compared in the walk's order as `_rank` (ascending: earlier in the walk); a
+    recording is placed only when its rank is strictly better than anything unread can reach.
     """
 
     def __init__(
