@@ -4,16 +4,17 @@ One analytics query over the searched window lists the recorded conversations, o
 each analytics page bounds the recordings of the pages after it: newest first by conversation
 end, oldest first by start (a recording starts between its conversation's start and end). The
 recordings of a conversation (``GET /conversations/{id}/recordings``, no batch form) are read
-best guess first (by conversation start in the walk's order), only while the page still needs
-them, all at once. A recording is placed on the page once nothing unread can sort before it: no
-unread analytics page and no unread conversation whose span reaches past it. Everything runs
-concurrently as soon as it is known to be needed (the first analytics pages the page will need,
-the next one while conversations are read); what is still running when the page is decided is
-cancelled.
+only for the conversations the page needs, best guess first (by conversation start in the
+walk's order), and a recording is placed on the page once nothing unread can sort before it: no
+unread analytics page and no unread conversation whose span reaches past it.
 
-A conversation still in progress at the recording that ends the page is read too (it might hold
-a recording sorting before that one); its recordings usually open the next page, which finds
-them in the response cache.
+A page is read in rounds, each decided by everything known when the previous one is done (so the
+calls a page makes never depend on the order answers come in), its calls all at once: as many
+conversations as the page still lacks rows, those going on where the page is then expected to
+end (the start of the last one read; one of their recordings could sort before it), and the
+next analytics pages when those listed cannot decide the page. Usually one round after the
+analytics query decides the page. Conversations read for the page's end usually open the next
+page, which finds them in the response cache.
 """
 
 from __future__ import annotations
@@ -77,9 +78,8 @@ class PageRead:
         self._asked = 0  # analytics pages asked for: 1.._asked
         self._seen: set[str] = set()
         self._unread: list[tuple[int, str, _Unread]] = []  # (rank of its start, id, _), best guess first
-        self._reading: dict[str, _Unread] = {}
         self._known: list[Recording] = []  # read and matching, not placed yet
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._released = 0  # analytics pages whose conversations are in `_unread`
 
     # -- the walk's order --------------------------------------------------------------------
 
@@ -126,8 +126,7 @@ class PageRead:
 
     def _frontier(self) -> float:
         """Recordings ranked strictly before this are placed: nothing unread can come before them."""
-        pending = [self._reach(u) for _, _, u in self._unread] + [self._reach(u) for u in self._reading.values()]
-        return min([self._unlisted_rank(), *pending])
+        return min([self._unlisted_rank(), *(self._reach(u) for _, _, u in self._unread)])
 
     @property
     def _full(self) -> bool:
@@ -135,7 +134,7 @@ class PageRead:
 
     @property
     def _exhausted(self) -> bool:
-        return self._listed() and not self._unread and not self._reading and not self._known
+        return self._listed() and not self._unread and not self._known
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -152,46 +151,37 @@ class PageRead:
             placed += 1
         del self._known[:placed]
 
-    def _start(self, work: Coroutine[Any, Any, None]) -> None:
-        self._tasks.add(asyncio.create_task(work))
+    def _eligible(self) -> bool:
+        """Whether the best unread conversation is surely ahead of every unlisted one."""
+        return bool(self._unread) and self._unread[0][0] < self._unlisted_rank()
 
-    def _read(self, unread: _Unread) -> None:
-        self._reading[unread.conversation.id] = unread
-        self._start(self._read_recordings(unread))
+    def _round(self) -> list[Coroutine[Any, Any, None]]:
+        """The calls that the rest of the page needs, from what is known now."""
+        calls: list[Coroutine[Any, Any, None]] = []
+        wanted = self.limit - len(self.items) - len(self._known)  # the known ones wait for something
+        # Every conversation that could reach the best recording held back, or the page's expected end.
+        reach = self._rank(_key(self._known[0])[0]) if self._known else -math.inf
+        while wanted > 0 and self._eligible():
+            unread = self._unread.pop(0)[2]
+            calls.append(self._read_recordings(unread))
+            wanted -= 1
+            if wanted == 0:
+                reach = max(reach, self._rank(unread.first_ms))
+        reaching = [entry for entry in self._unread if self._reach(entry[2]) <= reach]
+        for entry in reaching:
+            self._unread.remove(entry)
+            calls.append(self._read_recordings(entry[2]))
+        short = wanted > 0 and not self._eligible()
+        if not self._listed() and (short or reach >= self._unlisted_rank() or not (self._known or calls)):
+            _, total = self._pages[self._asked]
+            pages = min(max(1, -(-wanted // ANALYTICS_PAGE)), -(-total // ANALYTICS_PAGE) - self._asked)
+            calls += self._ask(pages)
+        return calls
 
-    def _ask(self, pages: int) -> None:
-        for number in range(self._asked + 1, self._asked + pages + 1):
-            self._start(self._list(number))
+    def _ask(self, pages: int) -> list[Coroutine[Any, Any, None]]:
+        calls = [self._list(number) for number in range(self._asked + 1, self._asked + pages + 1)]
         self._asked += pages
-
-    def _plan(self) -> None:
-        """Place what is decided, then start what the rest of the page needs."""
-        self._place()
-        if self._full:
-            return
-        wanted = self.limit - len(self.items)
-        supply = len(self._known) + len(self._reading)
-        while supply < wanted and self._unread:
-            self._read(self._unread.pop(0)[2])
-            supply += 1
-        if self._known and len(self._reading) < wanted:
-            # The best recording read waits for the unread conversations that could come before it.
-            best = self._rank(_key(self._known[0])[0])
-            blocking = [entry for entry in self._unread if self._reach(entry[2]) <= best]
-            for entry in blocking:
-                self._unread.remove(entry)
-                self._read(entry[2])
-        self._list_more(wanted - supply - len(self._unread))
-
-    def _list_more(self, short: int) -> None:
-        """Ask for the next analytics pages when the conversations listed cannot decide the page."""
-        if self._listed() or self._asked > self._read_pages():
-            return  # all listed, or pages still coming
-        _, total = self._pages[self._asked]
-        blocked = bool(self._known) and self._unlisted_rank() <= self._rank(_key(self._known[0])[0])
-        if short > 0 or blocked or not (self._known or self._unread or self._reading):
-            pages = max(1, -(-short // ANALYTICS_PAGE))
-            self._ask(min(pages, -(-total // ANALYTICS_PAGE) - self._asked))
+        return calls
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -200,13 +190,15 @@ class PageRead:
             self.window, self.criteria, descending=self.descending, page=number
         )
         self._pages[number] = (conversations, total)
-        for conversation in conversations:
-            if conversation.id in self._seen:
-                continue  # shifted to the next page by a conversation that ended meanwhile
-            self._seen.add(conversation.id)
-            unread = self._unread_of(conversation)
-            if unread is not None:
-                bisect.insort(self._unread, (self._rank(unread.first_ms), conversation.id, unread))
+        while self._released < self._read_pages():  # in page order, whatever order they come in
+            self._released += 1
+            for conversation in self._pages[self._released][0]:
+                if conversation.id in self._seen:
+                    continue  # shifted to the next page by a conversation that ended meanwhile
+                self._seen.add(conversation.id)
+                unread = self._unread_of(conversation)
+                if unread is not None:
+                    bisect.insort(self._unread, (self._rank(unread.first_ms), conversation.id, unread))
 
     def _unread_of(self, conversation: Conversation) -> _Unread | None:
         """`conversation` to read, unless its recordings cannot match or land on this page."""
@@ -222,7 +214,6 @@ class PageRead:
     async def _read_recordings(self, unread: _Unread) -> None:
         conversation = unread.conversation
         recordings = await self.reader.of_conversation(conversation.id, conversation)
-        del self._reading[conversation.id]
         self._known += [
             r for r in recordings if r.start_time is not None and self._on_page(_key(r)) and self.criteria.admits(r)
         ]
@@ -231,20 +222,17 @@ class PageRead:
         # The analytics pages the page needs, with room for conversations it reads but does not keep;
         # one for a narrowed query, which seldom fills more.
         needed = -(-(self.limit + self.limit // 8 + 1) // ANALYTICS_PAGE)
-        self._ask(1 if self.criteria.narrowed else needed)
-        try:
-            while True:
-                self._plan()
-                if self._full or not self._tasks:
-                    break
-                done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
-                self._tasks -= done
-                failures = [error for error in (task.exception() for task in done) if error is not None]
-                if failures:
-                    raise failures[0]  # a failed call fails the page
-        finally:
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        calls = self._ask(1 if self.criteria.narrowed else needed)
+        while calls:
+            tasks = [asyncio.create_task(call) for call in calls]
+            try:
+                await asyncio.gather(*tasks)
+            except BaseException:  # a failed call fails the page: the rest of its round is dropped
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
+            self._place()
+            calls = [] if self._full else self._round()
         more = self._full and not self._exhausted
         return Page(self.items, self.afters[-1] if more else None, self.afters)
