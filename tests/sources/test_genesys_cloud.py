@@ -36,6 +36,9 @@ query($first: Int) {
   }
 }"""
 
+PAGE_WITH_OWNERS = """{ recordings(filter: {sources: ["gc"]}, first: 100) {
+  nodes { sourceId owner { name email state } annotations { id name locationMs durationMs } } } }"""
+
 
 @asynccontextmanager
 async def genesys_sandbox(size: int = 60, **knobs) -> AsyncIterator[RunningSandbox]:

@@ -5,11 +5,17 @@ import httpx
 from gateway.ids import GlobalId
 from tests.graphql import codes, gql, without_cursors
 from tests.sources.conftest import Counts, gateway_for
-from tests.sources.test_genesys_cloud import ANNOTATIONS, CONVERSATION, FIELDS, USERS, Vendor, genesys, genesys_sandbox
+from tests.sources.test_genesys_cloud import (
+    ANNOTATIONS,
+    CONVERSATION,
+    FIELDS,
+    PAGE_WITH_OWNERS,
+    USERS,
+    Vendor,
+    genesys,
+    genesys_sandbox,
+)
 from tests.waiting import wait_until
-
-PAGE_WITH_OWNERS = """{ recordings(filter: {sources: ["gc"]}, first: 100) {
-  nodes { sourceId owner { name email state } annotations { id name locationMs durationMs } } } }"""
 
 
 async def test_owners_are_batched_and_annotations_come_with_the_recordings(tmp_path):
