@@ -187,6 +187,8 @@ class Recording:
     vendor_data: dict[str, Any] = dataclasses.field(default_factory=dict)
     # The source's call resource, when caller/dialed numbers live there (loaded on demand).
     call_id: str | None = None
+    # Its annotations, when its source sends them with the recording; None: ask the source.
+    annotations: tuple[Annotation, ...] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

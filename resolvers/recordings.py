@@ -158,9 +158,11 @@ def keeps_annotations(info: Info, source: str) -> bool:
 
 
 async def _annotations_of(info: Info, recording: models.Recording) -> Sequence[models.Annotation]:
-    """A recording's annotations, batched per source (or from the gateway's own store)."""
+    """A recording's annotations: those it came with, else batched per source (or from the gateway's own store)."""
     loaders = info.context.loaders
     if keeps_annotations(info, recording.source):
+        if recording.annotations is not None:
+            return recording.annotations
         return await loaders.annotations(recording.source).load(recording.source_id)
     return await loaders.kept_annotations().load((recording.source, recording.source_id))
 

@@ -6,14 +6,18 @@ from datetime import timedelta
 
 import pytest
 
+from gateway.cache import MemoryCache
 from gateway.filtering import matches, unpushed
-from gateway.models import RecordingKind, RecordingState
+from gateway.models import RecordingKind, RecordingState, UserRef
 from gateway.query import RecordingFilter, RecordingSearch
 from gateway.sources.engage_model import to_recording
 from gateway.sources.indexed import PUSHDOWN, SourceIndex
 from gateway.sources.local import LocalSource
+from gateway.sources.registry import SourceDeps, create_source
 from gateway.store.engage import format_time, merge
 from gateway.store.recording_index import RecordingIndex
+from tests.sources.conftest import running_sandbox
+from tests.sources.test_genesys_cloud import genesys
 from tests.store.test_recording_store import START
 
 NAMES = [
@@ -126,3 +130,57 @@ async def test_index_and_gateway_filtering_agree(store, filter):
     gateway = [r.source_id for r in page.items if matches(known[r.source_id], filter, unpushed(filter, PUSHDOWN))]
     brute_force = [r.source_id for r in reversed(recordings) if matches(r, filter, unpushed(filter, frozenset()))]
     assert gateway == brute_force
+
+
+def genesys_filters(everything: list, emails: dict) -> list[RecordingFilter]:
+    """Filters over a Genesys Cloud listing, around a conversation with a consult (two recordings, two owners)."""
+    consult = next(r for r in everything if r.vendor_data.get("mediaSubtype") == "Consult")
+    agent = next(r for r in everything if r.conversation_id == consult.conversation_id and r is not consult)
+    caller, dialed = consult.caller_number, consult.dialed_number
+    return [
+        RecordingFilter(conversation_id=consult.conversation_id),
+        RecordingFilter(conversation_id="no-such-conversation"),
+        RecordingFilter(conversation_id=""),
+        RecordingFilter(caller_number=caller),
+        RecordingFilter(caller_number=f"tel:{caller}"),
+        RecordingFilter(caller_number=caller[:6] + "*"),
+        RecordingFilter(dialed_number=dialed),
+        RecordingFilter(dialed_number="*" + dialed[-2:]),
+        RecordingFilter(caller_number=caller, dialed_number=dialed),
+        RecordingFilter(owners=(consult.owner,)),
+        RecordingFilter(owners=(consult.owner, agent.owner)),
+        RecordingFilter(owners=(UserRef("elsewhere", consult.owner.source_id),)),
+        RecordingFilter(owners=()),
+        RecordingFilter(owner_email=emails[consult.owner].upper()),
+        RecordingFilter(owner_email="nobody@example.com"),
+        RecordingFilter(owner_email=""),
+        RecordingFilter(owners=(consult.owner,), owner_email=emails[agent.owner]),
+        RecordingFilter(owners=(agent.owner,), owner_email=emails[agent.owner], caller_number=caller),
+        RecordingFilter(
+            started_after=consult.start_time, started_before=everything[0].start_time, owners=(agent.owner,)
+        ),
+    ]
+
+
+async def test_genesys_cloud_pushdown_and_gateway_filtering_agree():
+    """What the Genesys Cloud listing applies itself (analytics predicates, then its own checks) equals
+    the gateway applying the same criteria to the unfiltered listing; number patterns stay the gateway's."""
+    async with running_sandbox("genesys_cloud", size=150) as sandbox:
+        source = create_source(genesys(sandbox), SourceDeps(cache=MemoryCache(), ttls={}))
+        try:
+            everything = list((await source.list_recordings(RecordingSearch(), None, 1000)).items)
+            owners = list({r.owner for r in everything if r.owner})
+            users = await source.get_users([owner.source_id for owner in owners])
+            emails = {owner: user.email if user else None for owner, user in zip(owners, users, strict=True)}
+            for filter in genesys_filters(everything, emails):
+                search = RecordingSearch(filter=filter)
+                pushed = [c for c in unpushed(filter, frozenset()) if c in source.pushdown(search)]
+                page = await source.list_recordings(search, None, 1000)
+                gateway = [r for r in everything if matches(r, filter, pushed, owner_email=emails.get(r.owner))]
+                assert [r.source_id for r in page.items] == [r.source_id for r in gateway], filter
+                assert page.next is None
+                wildcard = "*" in (filter.caller_number or "") + (filter.dialed_number or "")
+                assert bool(pushed) != (wildcard or filter.owner_email == ""), filter
+                assert len(page.items) < len(everything) or not pushed
+        finally:
+            await source.aclose()

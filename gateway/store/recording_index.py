@@ -97,7 +97,8 @@ def _row(source: str, recording: Recording, synced_at: datetime, known: Any | No
         "numbers_known": numbers_known,
         "caller_number": numbers[0],
         "dialed_number": numbers[1],
-        "recording": encode(recording),
+        # Annotations change without their recording: the index never answers for them.
+        "recording": encode(dataclasses.replace(recording, annotations=None)),
         "synced_at": max(synced_at, known.synced_at) if known is not None else synced_at,
     }
 

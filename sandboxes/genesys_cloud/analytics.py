@@ -27,10 +27,11 @@ _ORDERS = ("asc", "desc", "unordered")
 _ORDER_BY = ("conversationStart", "conversationEnd", "segmentStart", "segmentEnd")
 
 
-def _session(call: Call, purpose: str) -> dict[str, Any]:
+def _session(call: Call, purpose: str, leg: int) -> dict[str, Any]:
     disconnect = "endpoint" if purpose == "customer" else "client"
+    key = (purpose, leg) if leg else (purpose,)
     return {
-        "sessionId": stable_uuid(call.conversation_id, purpose, "session"),
+        "sessionId": stable_uuid(call.conversation_id, *key, "session"),
         "mediaType": "voice",
         "direction": "inbound",
         "ani": f"tel:{call.caller}",
@@ -50,8 +51,10 @@ def _session(call: Call, purpose: str) -> dict[str, Any]:
     }
 
 
-def _participant(call: Call, purpose: str, person: Person | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"participantId": stable_uuid(call.conversation_id, purpose, "participant")}
+def _participant(call: Call, purpose: str, person: Person | None, *, leg: int = 0) -> dict[str, Any]:
+    """A participant; `leg` numbers the agents consulted after the first one."""
+    key = (purpose, leg) if leg else (purpose,)
+    body: dict[str, Any] = {"participantId": stable_uuid(call.conversation_id, *key, "participant")}
     if person is not None:
         body["participantName"] = person.name
     elif purpose == "customer":
@@ -59,29 +62,38 @@ def _participant(call: Call, purpose: str, person: Person | None) -> dict[str, A
     body["purpose"] = purpose
     if purpose == "agent" and person is not None:
         body["userId"] = person.uuid
-    body["sessions"] = [_session(call, purpose)]
+    body["sessions"] = [_session(call, purpose, leg)]
     return body
 
 
-def _conversation(call: Call, store: Store) -> dict[str, Any]:
+def _consulted(recs: list[ConvRecording]) -> list[Person]:
+    """The colleagues consulted during the conversation (their legs are recorded too)."""
+    return [rec.consulted for rec in recs if rec.consulted is not None]
+
+
+def _conversation(recs: list[ConvRecording], store: Store) -> dict[str, Any]:
+    call = recs[0].call
+    participants = [_participant(call, "customer", call.customer), _participant(call, "agent", call.agent)]
+    participants += [_participant(call, "agent", person, leg=n) for n, person in enumerate(_consulted(recs), 1)]
     return {
         "conversationId": call.conversation_id,
         "conversationStart": iso(call.start),
         "conversationEnd": iso(call.end),
         "originatingDirection": "inbound",
         "divisionIds": [store.division_id],
-        "participants": [_participant(call, "customer", call.customer), _participant(call, "agent", call.agent)],
+        "participants": participants,
     }
 
 
-def _facts(rec: ConvRecording, store: Store) -> dict[str, set[str]]:
-    call = rec.call
+def _facts(recs: list[ConvRecording], store: Store) -> dict[str, set[str]]:
+    """What the conversation's segments hold, per dimension (a segment filter matches any of them)."""
+    call = recs[0].call
     return {
         "conversationId": {call.conversation_id},
         "divisionId": {store.division_id},
         "originatingDirection": {"inbound"},
         "direction": {"inbound"},
-        "userId": {call.agent.uuid},
+        "userId": {call.agent.uuid} | {person.uuid for person in _consulted(recs)},
         "mediaType": {"voice"},
         "purpose": {"customer", "agent"},
         "ani": {f"tel:{call.caller}"},
@@ -155,19 +167,20 @@ async def details_query(request: Request, store: Store) -> Response:
         raise bad_request(f"Invalid order [{order}] or orderBy [{order_by}].", "invalid.value")
     size, number = _paging(body)
     filters = _filters(body)
-    seen: dict[str, Call] = {}
+    seen: dict[str, list[ConvRecording] | None] = {}
     for rec in _in_interval(store, body.get("interval")):
-        if rec.conversation_id not in seen and all(_clause(c, _facts(rec, store)) for c in filters):
-            seen[rec.conversation_id] = rec.call
-    found = list(seen.values())
+        if rec.conversation_id not in seen:
+            recs = store.by_conversation[rec.conversation_id]
+            seen[rec.conversation_id] = recs if all(_clause(c, _facts(recs, store)) for c in filters) else None
+    found = [recs for recs in seen.values() if recs is not None]
     if order_by in ("conversationEnd", "segmentEnd"):
-        found.sort(key=lambda call: call.end)
+        found.sort(key=lambda recs: recs[0].call.end)
     if order == "desc":
         found.reverse()
     page = found[(number - 1) * size : number * size]
     if not page:
         return ok({"totalHits": len(found)})
-    return ok({"conversations": [_conversation(call, store) for call in page], "totalHits": len(found)})
+    return ok({"conversations": [_conversation(recs, store) for recs in page], "totalHits": len(found)})
 
 
 def analytics_routes() -> list[Route]:

@@ -45,7 +45,7 @@ def _apply(rec: ConvRecording, annotation: dict[str, Any], body: dict[str, Any])
     """Validate `body` against the recording and write its fields into `annotation`."""
     location = _non_negative(body, "location", annotation.get("location", 0))
     duration = _non_negative(body, "durationMs", annotation.get("durationMs", 0))
-    if location + duration > rec.call.duration_ms:
+    if location + duration > rec.duration_ms:
         raise bad_request("The annotation lies outside the recording.", "invalid.value")
     reason = body.get("reason", annotation.get("reason"))
     if reason is not None and reason not in _REASONS:

@@ -1,7 +1,8 @@
 """Seeded generation of the org's users, conversation recordings, user recordings and orphans.
 
 Everything derives from `SandboxConfig` (seed, size, anchor) through `world`: one recording per
-world call (so conversations and people overlap with the other vendors' sandboxes), plus a
+world call (so conversations and people overlap with the other vendors' sandboxes), a second
+one joining some longer calls part-way (a consult leg, recorded from when it joined), plus a
 share of user recordings and orphans. The loop does a few random draws per recording and no
 hashing (ids come from the seeded generator): 100,000 recordings, world calls included, take
 about 2.5 s.
@@ -22,6 +23,7 @@ __all__ = [
     "Orphan",
     "RecordingJob",
     "UserRecording",
+    "add_consults",
     "make_members",
     "make_orphans",
     "make_recordings",
@@ -40,6 +42,9 @@ _FILE_STATES = (
     ("UPLOADING", 0.985),
     ("ERROR", 1.0),
 )
+# One call in twelve of at least a minute gets a consult leg, recorded from when it joined.
+_CONSULT_SHARE = 1 / 12
+_CONSULT_MIN_CALL_MS = 60_000
 _DEPARTMENTS = ("Sales", "Support", "Billing", "Retention", "Operations")
 _TITLES = ("Agent", "Senior Agent", "Team Lead", "Supervisor")
 
@@ -71,10 +76,30 @@ class ConvRecording:
     restore_expiration: datetime | None = None
     restore_ready_at: float | None = None
     annotations: dict[str, dict[str, object]] | None = None
+    # How far into its call the recording starts (a consult leg joins part-way); it ends with the call.
+    offset_ms: int = 0
+    # The user recorded: the call's agent, or the one consulted.
+    consulted: Person | None = None
+
+    @property
+    def user(self) -> Person:
+        return self.consulted or self.call.agent
 
     @property
     def conversation_id(self) -> str:
         return self.call.conversation_id
+
+    @property
+    def start(self) -> datetime:
+        return self.call.start + timedelta(milliseconds=self.offset_ms)
+
+    @property
+    def end(self) -> datetime:
+        return self.call.end
+
+    @property
+    def duration_ms(self) -> int:
+        return self.call.duration_ms - self.offset_ms
 
     @property
     def session_id(self) -> str:
@@ -167,6 +192,26 @@ def make_recordings(seed: int, size: int, anchor: datetime) -> list[ConvRecordin
         elif rng.random() < 0.3:
             rec.delete_date = call.start + timedelta(days=90)
         result.append(rec)
+    return result
+
+
+def add_consults(seed: int, recordings: list[ConvRecording], people: list[Person]) -> list[ConvRecording]:
+    """`recordings` with, after some of the longer calls' recordings, the recording of a colleague
+    the agent consulted part-way (same order by call start; its own generator, so the other
+    recordings stay as they were)."""
+    rng = random.Random(f"{seed}:{KIND}:consults")
+    result = []
+    for rec in recordings:
+        result.append(rec)
+        call = rec.call
+        if rec.media == "audio" and call.duration_ms >= _CONSULT_MIN_CALL_MS and rng.random() < _CONSULT_SHARE:
+            colleague = people[rng.randrange(len(people))]
+            offset = rng.randrange(20_000, call.duration_ms - 10_000)
+            result.append(
+                ConvRecording(
+                    _random_uuid(rng), call, "audio", "Consult", "AVAILABLE", 0, offset_ms=offset, consulted=colleague
+                )
+            )
     return result
 
 

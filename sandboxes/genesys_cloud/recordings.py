@@ -36,7 +36,7 @@ async def _render(request: Request, store: Store, rec: ConvRecording, format_id:
     left = store.transcode_left_s(rec.id, format_id, rec.transcode_ms)
     if left > 0:
         return recording_json(rec, store, transcoding_ms=math.ceil(left * 1000)), True
-    duration = rec.call.duration_ms
+    duration = rec.duration_ms
     uris = media_uris(
         request,
         store,

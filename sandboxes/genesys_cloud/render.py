@@ -41,8 +41,8 @@ def metadata_json(rec: ConvRecording, store: Store) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": rec.id,
         "conversationId": call.conversation_id,
-        "startTime": iso(call.start),
-        "endTime": iso(call.end),
+        "startTime": iso(rec.start),
+        "endTime": iso(rec.end),
         "media": rec.media,
         "mediaSubtype": rec.subtype,
         "annotations": list(store.annotations(rec).values()),
@@ -68,7 +68,7 @@ def recording_json(
     body = metadata_json(rec, store)
     body.update(
         {
-            "users": [{"id": rec.call.agent.uuid, "selfUri": f"/api/v2/users/{rec.call.agent.uuid}"}],
+            "users": [{"id": rec.user.uuid, "selfUri": f"/api/v2/users/{rec.user.uuid}"}],
             "recordingFileRole": "CUSTOMER_EXPERIENCE",
             "creationTime": iso(rec.call.end),
         }
@@ -80,7 +80,7 @@ def recording_json(
         body["mediaUris"] = media_uris
         body["estimatedTranscodeTimeMs"] = rec.transcode_ms
         body["actualTranscodeTimeMs"] = rec.transcode_ms
-        body["outputDurationMs"] = rec.call.duration_ms
+        body["outputDurationMs"] = rec.duration_ms
         if output_bytes is not None:
             body["outputSizeInBytes"] = output_bytes
     if rec.file_state == "ARCHIVED":

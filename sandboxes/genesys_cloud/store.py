@@ -30,6 +30,7 @@ from .data import (
     Orphan,
     RecordingJob,
     UserRecording,
+    add_consults,
     make_members,
     make_orphans,
     make_recordings,
@@ -58,7 +59,8 @@ class Store:
         self.members: dict[str, Member] = {m.person.uuid: m for m in make_members(config.seed)}
         people = [member.person for member in self.members.values()]
         self.api_user = next(m.person for m in self.members.values() if m.state == "active")
-        timeline = make_recordings(config.seed, config.size, self.anchor)
+        primaries = make_recordings(config.seed, config.size, self.anchor)
+        timeline = add_consults(config.seed, primaries, people)
         self.timeline = timeline
         self.starts = [rec.call.start for rec in timeline]
         self.recordings: dict[str, ConvRecording] = {rec.id: rec for rec in timeline}
@@ -68,7 +70,7 @@ class Store:
         self.user_recordings: dict[str, UserRecording] = {
             ur.id: ur
             for ur in sorted(
-                make_user_recordings(config.seed, timeline, people), key=lambda ur: ur.created, reverse=True
+                make_user_recordings(config.seed, primaries, people), key=lambda ur: ur.created, reverse=True
             )
         }
         self.orphans: dict[str, Orphan] = {o.id: o for o in make_orphans(config.seed, config.size, self.anchor)}
@@ -131,7 +133,7 @@ class Store:
         if rec.annotations is None:
             rec.annotations = {}
             rng = random.Random(rec.id)
-            duration = rec.call.duration_ms
+            duration = rec.duration_ms
             if rec.media == "audio" and rng.random() < 0.25:
                 location = rng.randrange(0, duration // 2)
                 length = rng.randrange(3000, max(3001, min(60_000, duration - location)))

@@ -89,7 +89,7 @@ def failures(results: Sequence[object]) -> list[BaseException]:
 async def test_mixed_queries_over_bandwidth_and_genesys_cloud_draw_no_429(tmp_path):
     async with (
         running_sandbox("bandwidth", size=6, rate_limits=True) as bw,
-        running_sandbox("genesys_cloud", size=10, rate_limits=True) as gc,
+        running_sandbox("genesys_cloud", size=60, rate_limits=True) as gc,
     ):
         await Counts(bw.base_url).knobs(rate_limit={"limit": 3, "period_s": 1})
         await Counts(gc.base_url).knobs(rate_limit={"limit": 10, "period_s": 1})

@@ -112,7 +112,8 @@ def conversation_recording(
     conversation_start: datetime | None = None,
     call: CallDetails | None = None,
 ) -> Recording:
-    """A ``Recording``; `transcoding` when it came in a 202 (media not ready in `format` yet)."""
+    """A ``Recording`` (with the annotations it embeds); `transcoding` when it came in a 202 (media
+    not ready in `format` yet)."""
     file_state = raw.get("fileState")
     uris: dict[str, Any] = raw["mediaUris"] if isinstance(raw.get("mediaUris"), dict) else {}
     if (transcoding and not uris and file_state in (*_PLAYABLE, None)) or file_state is None:
@@ -137,9 +138,11 @@ def conversation_recording(
     )
     users = [ref for ref in (_user_ref(source, u) for u in raw.get("users") or []) if ref]
     conversation_id = str(raw.get("conversationId", ""))
+    native_id = recording_id(conversation_id, str(raw["id"]))
+    listed = raw.get("annotations")
     return Recording(
         source=source,
-        source_id=recording_id(conversation_id, str(raw["id"])),
+        source_id=native_id,
         kind=_KINDS.get(str(raw.get("media")), RecordingKind.CALL),
         state=state,
         title=raw.get("name") or f"{str(raw.get('media', 'audio')).capitalize()} recording of {conversation_id}",
@@ -162,6 +165,9 @@ def conversation_recording(
         ),
         vendor_data=dict(raw),
         call_id=conversation_id,
+        annotations=tuple(annotation(source, native_id, a) for a in listed if isinstance(a, dict))
+        if isinstance(listed, list)
+        else None,
     )
 
 

@@ -12,23 +12,32 @@ from typing import Any
 from gateway.errors import NotFound
 from gateway.models import CallDetails, MediaFormat, Recording
 from gateway.sources.genesys_cloud import mapping
-from gateway.sources.genesys_cloud.windows import Window
+from gateway.sources.genesys_cloud.criteria import Criteria
+from gateway.sources.genesys_cloud.windows import Window, epoch_ms
 from gateway.sources.upstream import Upstream
 
 __all__ = ["ANALYTICS_PAGE", "Conversation", "RecordingReader"]
 
 ANALYTICS_PATH = "/api/v2/analytics/conversations/details/query"
 ANALYTICS_PAGE = 100  # the query's largest page
-_RECORDED = {"type": "and", "predicates": [{"type": "dimension", "dimension": "recording", "operator": "exists"}]}
 
 
 @dataclasses.dataclass(frozen=True)
 class Conversation:
-    """What the analytics query tells about a conversation."""
+    """What the analytics query tells about a conversation; its recordings start between its start and end."""
 
     id: str
     start: datetime | None
+    end: datetime | None
     call: CallDetails
+
+    @property
+    def start_ms(self) -> int | None:
+        return epoch_ms(self.start)
+
+    @property
+    def end_ms(self) -> int | None:
+        return epoch_ms(self.end)
 
 
 class RecordingReader:
@@ -51,18 +60,26 @@ class RecordingReader:
         return Conversation(
             str(raw["conversationId"]),
             mapping.parse_time(raw.get("conversationStart")),
+            mapping.parse_time(raw.get("conversationEnd")),
             mapping.call_details(self.instance, raw),
         )
 
-    async def conversations_in(self, window: Window, descending: bool, page: int = 1) -> tuple[list[Conversation], int]:
-        """One analytics page of the recorded conversations overlapping `window`, and the total."""
-        body = {
+    async def conversations(
+        self, window: Window, criteria: Criteria, *, descending: bool, page: int
+    ) -> tuple[list[Conversation], int]:
+        """One analytics page of the recorded conversations overlapping `window` that `criteria`
+        narrow to, and the total. Newest first they come by end, else by start: each page then
+        bounds the recordings of those after it (none starts after its conversation ends, or
+        before it starts)."""
+        body: dict[str, Any] = {
             "interval": window.interval,
             "order": "desc" if descending else "asc",
-            "orderBy": "conversationStart",
+            "orderBy": "conversationEnd" if descending else "conversationStart",
             "paging": {"pageSize": ANALYTICS_PAGE, "pageNumber": page},
-            "segmentFilters": [_RECORDED],
+            "segmentFilters": criteria.segment_filters(),
         }
+        if conversation_filters := criteria.conversation_filters():
+            body["conversationFilters"] = conversation_filters
         result = await self._details(body, "recording_list")
         return [self._conversation(c) for c in result.get("conversations") or []], int(result.get("totalHits", 0))
 

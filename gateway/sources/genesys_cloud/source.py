@@ -1,11 +1,14 @@
 """Genesys Cloud (Platform API v2): conversation recordings, their annotations, users and
 media retention policies, behind the gateway's source contract.
 
-Search walks conversations by time windows (see `windows`) and pushes the time range down;
-every other criterion is applied by the gateway. Users resolve many ids per call; annotations
-have no batch form and run one call per recording, concurrently. Conversation recordings have
-no DELETE: deleting one sets its ``deleteDate`` to now, which the vendor acts on (``fileState``
-DELETED, media gone); the recording stays listed in state DELETED. User recordings are deleted.
+Search lists conversations with the analytics query and reads the recordings of only those
+that can land on the page (see `page_read`); it applies the time range, the conversation id,
+exact caller/dialed numbers and owners itself (see `criteria`), the gateway the rest. Users
+resolve many ids per call. A conversation's recordings come with their annotations, which then
+need no call of their own; the annotations endpoint (no batch form) serves the rest.
+Conversation recordings have no DELETE: deleting one sets its ``deleteDate`` to now, which the
+vendor acts on (``fileState`` DELETED, media gone); the recording stays listed in state DELETED.
+User recordings are deleted.
 """
 
 from __future__ import annotations
@@ -47,10 +50,10 @@ from gateway.sources.base import (
 )
 from gateway.sources.genesys_cloud import mapping
 from gateway.sources.genesys_cloud.admin import GenesysCloudAdmin
+from gateway.sources.genesys_cloud.criteria import PUSHED, criteria_for, pushdown
 from gateway.sources.genesys_cloud.dialect import GenesysDialect, token_url
 from gateway.sources.genesys_cloud.recordings import RecordingReader
 from gateway.sources.genesys_cloud.walk import RecordingWalk
-from gateway.sources.genesys_cloud.windows import Grid
 from gateway.sources.registry import SourceDeps, upstream_for
 from gateway.sources.upstream import ClientCredentials, Upstream
 
@@ -65,11 +68,7 @@ class GenesysCloudSource(
     Source, UserSource, UserDirectory, AnnotationSource, PolicySource, DeletingSource, MediaSource, CallSource
 ):
     kind = SourceKind.GENESYS_CLOUD
-    capabilities = frozenset(
-        {
-            Capability.FILTER_TIME_RANGE,
-        }
-    )
+    capabilities = PUSHED
     max_batch_size = 100  # ids per GET /users
     native_orders = START_TIME_ORDERS
 
@@ -78,7 +77,7 @@ class GenesysCloudSource(
         instance: str,
         upstream: Upstream,
         *,
-        grid: Grid,
+        round_ms: int = 3_600_000,
         history_days: float = 90,
         format: MediaFormat = MediaFormat.WAV,
         max_wait_ms: int = 1,
@@ -87,16 +86,17 @@ class GenesysCloudSource(
         self.instance = instance
         self.upstream = upstream
         self.reader = RecordingReader(instance, upstream, format=format, max_wait_ms=max_wait_ms)
-        self.walk = RecordingWalk(self.reader, grid, history_days=history_days, clock=clock)
+        self.walk = RecordingWalk(self.reader, round_ms=round_ms, history_days=history_days, clock=clock)
         self.admin = GenesysCloudAdmin(upstream)
         # Media URLs are pre-signed and may be on another host: never send them our bearer token.
         self._media = httpx.AsyncClient(timeout=upstream.client.timeout)
 
     @classmethod
     def from_config(cls, config: SourceConfig, deps: SourceDeps) -> GenesysCloudSource:
-        """Credentials ``client_id``/``client_secret``; options ``window_s`` (smallest search window,
-        3600), ``max_window_s`` (604800), ``history_days`` (how far back an open search goes, 90),
-        ``format`` (media format listed, WAV), ``max_wait_ms`` (1), ``token_url``, and `upstream_for`'s."""
+        """Credentials ``client_id``/``client_secret``; options ``window_s`` (the open ends of a search
+        are rounded to it, so its analytics query repeats and hits the cache, 3600), ``history_days``
+        (how far back an open search goes, 90), ``format`` (media format listed, WAV),
+        ``max_wait_ms`` (1), ``token_url``, and `upstream_for`'s."""
         options = config.options
         auth = ClientCredentials(
             config.instance,
@@ -106,13 +106,10 @@ class GenesysCloudSource(
             deps.cache,
         )
         upstream = upstream_for(config, deps, dialect=GenesysDialect(), auth=auth)
-        base_ms = int(float(options.get("window_s", 3600)) * 1000)
-        max_ms = int(float(options.get("max_window_s", 7 * 86400)) * 1000)
-        grid = Grid(base_ms, max(0, (max_ms // base_ms).bit_length() - 1))
         return cls(
             config.instance,
             upstream,
-            grid=grid,
+            round_ms=max(1, int(float(options.get("window_s", 3600)) * 1000)),
             history_days=float(options.get("history_days", 90)),
             format=MediaFormat[str(options.get("format", "WAV")).upper()],
             max_wait_ms=int(options.get("max_wait_ms", 1)),
@@ -120,22 +117,27 @@ class GenesysCloudSource(
 
     # -- recordings --------------------------------------------------------------------------
 
+    def pushdown(self, search: RecordingSearch) -> frozenset[Capability]:
+        return pushdown(search.filter)
+
     async def list_recordings(self, search: RecordingSearch, position: Any | None, limit: int) -> Page[Recording]:
-        return await self.walk.page(search, position, limit)
+        criteria = await criteria_for(self.instance, search.filter, self.users_by_email)
+        if criteria.impossible:
+            return Page([], None)
+        return await self.walk.page(search, position, limit, criteria)
 
     def seek(self, search: RecordingSearch, key: OrderKey) -> Any | None:
         return self.walk.seek(search, int(key[0] * 1000))
 
     def listing_starts(self) -> datetime:
-        lower, _ = self.walk.bounds(RecordingSearch())
-        return datetime.fromtimestamp(lower / 1000, UTC)
+        return datetime.fromtimestamp(self.walk.bounds(RecordingSearch()).start / 1000, UTC)
 
     async def get_recordings(self, ids: Sequence[str]) -> Sequence[Recording | None]:
         return await self.reader.by_id(ids)
 
     async def get_calls(self, ids: Sequence[str]) -> Sequence[CallDetails | None]:
         """Numbers of conversations by id: one analytics query for the batch."""
-        found = await self.reader.conversations_by_id(ids, self.walk.default_window()) if ids else {}
+        found = await self.reader.conversations_by_id(ids, self.walk.bounds(RecordingSearch())) if ids else {}
         return [found[i].call if i in found else None for i in ids]
 
     async def delete_recording(self, recording_id: str, *, with_media: bool) -> DeleteOutcome:

@@ -363,9 +363,11 @@ async def test_users_by_id_and_state(client: httpx.AsyncClient, app: Starlette) 
 async def test_analytics_details_query(client: httpx.AsyncClient, app: Starlette) -> None:
     store = store_of(app)
     interval = "2024-05-25T00:00:00.000Z/2024-05-27T00:00:00.000Z"
-    expected = [
-        r.conversation_id for r in store.timeline if "2024-05-25" <= r.call.start.date().isoformat() <= "2024-05-26"
-    ]
+    expected = list(
+        dict.fromkeys(
+            r.conversation_id for r in store.timeline if "2024-05-25" <= r.call.start.date().isoformat() <= "2024-05-26"
+        )
+    )
     body = (
         await client.post(DETAILS, json={"interval": interval, "paging": {"pageSize": 100, "pageNumber": 1}})
     ).json()
