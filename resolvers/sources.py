@@ -25,17 +25,16 @@ class SourceHealth:
 class Source:
     id: str = strawberry.field(description="The instance id from the configuration.")
     kind: SourceKind
-    capabilities: list[SourceCapability]
     _source: strawberry.Private[base.Source]
 
     @classmethod
     def from_source(cls, source: base.Source) -> "Source":
-        return cls(
-            id=source.instance,
-            kind=source.kind,
-            capabilities=sorted(capabilities_of(source), key=lambda c: c.value),
-            _source=source,
-        )
+        return cls(id=source.instance, kind=source.kind, _source=source)
+
+    @strawberry.field
+    def capabilities(self) -> list[SourceCapability]:
+        """Derived only when asked: `Recording.source` is resolved for every row of a page."""
+        return sorted(capabilities_of(self._source), key=lambda c: c.value)
 
     @strawberry.field
     async def health(self, info: Info) -> SourceHealth:
